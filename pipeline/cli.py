@@ -1,0 +1,97 @@
+"""The ``duet`` command line: parses options and calls ``pipeline.commands``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .commands import Request, clean_command
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split(":")[0] + ": clean "
+                  "contaminated, half machine-translated Chinese/English documents.")
+
+Inputs = typer.Argument(None, help="Files, folders (searched recursively) or - for standard input.")
+Output = typer.Option(None, "-o", "--output", help="Write one output per input under this folder.")
+Report = typer.Option(None, "--report", help="Write a JSON Lines report, one object per input.")
+Format = typer.Option(None, "--format", help="text|markdown|html|jsonl|tmx|xliff (default: the input's own).")
+InputFormat = typer.Option(None, "--input-format", help="text|markdown|html (default: from the suffix).")
+Terms = typer.Option(None, "--terms", help="A term glossary: a name from rules/terms/ or a path. Repeatable.")
+Rules = typer.Option(None, "--rules", help="An extra rule file or folder. Repeatable.")
+Disable = typer.Option(None, "--disable", help="Switch off a stage or rule by name. Repeatable, or comma-separated.")
+Spam = typer.Option(None, "--spam", help="remove (default) | mask | flag")
+SpamMask = typer.Option(None, "--spam-mask", help="The marker that replaces spam with --spam mask.")
+Variant = typer.Option(None, "--variant", help="keep|auto|simplified|traditional|taiwan|hongkong")
+DigitSpacing = typer.Option(None, "--digit-spacing/--no-digit-spacing", help="A space between Han and digits.")
+To = typer.Option(None, "--to", help="Target language of the translation stage: en|zh.")
+Translator = typer.Option(None, "--translator", help="Translation backend: none|ct2|openai.")
+Model = typer.Option(None, "--model", help="Model folder (ct2) or model name (openai).")
+Bilingual = typer.Option(None, "--bilingual/--no-bilingual", help="Emit both languages side by side.")
+Glob = typer.Option(None, "--glob", help="File pattern searched in folders (default *.txt and *.md). Repeatable.")
+Config = typer.Option(None, "--config", help="Read options from this TOML file instead of the nearest duet.toml.")
+NoConfig = typer.Option(False, "--no-config", help="Ignore duet.toml and [tool.duet].")
+InPlace = typer.Option(False, "--in-place", help="Rewrite each input file with its cleaned text.")
+Progress = typer.Option(None, "--progress/--no-progress", help="Progress bar on standard error.")
+Expect = typer.Option(None, "--expect", help="The language the document is meant to be in: en|zh.")
+
+
+def _split(values: Optional[List[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _request(inputs, output, report, config, no_config, in_place, progress, **options) -> Request:
+    for key in ("terms", "rules", "glob"):
+        options[key] = options[key] or None
+    options["disable"] = _split(options["disable"])
+    return Request(inputs=list(inputs or []), cli_options=options, output=output, report=report,
+                   config=config, no_config=no_config, in_place=in_place, progress=progress)
+
+
+@app.command()
+def clean(
+    inputs: Optional[List[str]] = Inputs, output: Optional[Path] = Output, format: Optional[str] = Format,
+    input_format: Optional[str] = InputFormat, report: Optional[Path] = Report,
+    terms: Optional[List[str]] = Terms, rules: Optional[List[str]] = Rules,
+    disable: Optional[List[str]] = Disable, spam: Optional[str] = Spam, spam_mask: Optional[str] = SpamMask,
+    variant: Optional[str] = Variant, digit_spacing: Optional[bool] = DigitSpacing, to: Optional[str] = To,
+    translator: Optional[str] = Translator, model: Optional[str] = Model,
+    bilingual: Optional[bool] = Bilingual, glob: Optional[List[str]] = Glob,
+    config: Optional[Path] = Config, no_config: bool = NoConfig, in_place: bool = InPlace,
+    progress: Optional[bool] = Progress,
+) -> None:
+    """Clean documents: standard input to standard output, or files and folders to -o DIR."""
+    req = _request(inputs, output, report, config, no_config, in_place, progress, format=format,
+                   input_format=input_format, terms=terms, rules=rules, disable=disable, spam=spam,
+                   spam_mask=spam_mask, variant=variant, digit_spacing=digit_spacing, to=to,
+                   translator=translator, model=model, bilingual=bilingual, glob=glob)
+    raise typer.Exit(clean_command(req))
+
+
+@app.command()
+def check(
+    inputs: Optional[List[str]] = Inputs, input_format: Optional[str] = InputFormat,
+    report: Optional[Path] = Report, terms: Optional[List[str]] = Terms, rules: Optional[List[str]] = Rules,
+    disable: Optional[List[str]] = Disable, spam: Optional[str] = Spam, variant: Optional[str] = Variant,
+    digit_spacing: Optional[bool] = DigitSpacing, expect: Optional[str] = Expect,
+    glob: Optional[List[str]] = Glob, config: Optional[Path] = Config, no_config: bool = NoConfig,
+) -> None:
+    """Run the same stages, write nothing, print each finding as path:line:col: rule: message.
+    Exit 1 if anything would change."""
+    req = _request(inputs, None, report, config, no_config, False, False, input_format=input_format,
+                   terms=terms, rules=rules, disable=disable, spam=spam, variant=variant,
+                   digit_spacing=digit_spacing, expect=expect, glob=glob)
+    raise typer.Exit(clean_command(req, check=True))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    print(__version__)
+
+
+def main() -> None:  # console script entry point
+    app()

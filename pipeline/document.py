@@ -1,0 +1,288 @@
+"""The document model shared by every stage, and the one function that edits it.
+
+A stage never assigns to ``doc.text``. It proposes ``Edit``s on the text as it stands and calls
+``doc.apply(stage, edits)``, which applies them in one pass, appends one ``Change`` per edit to the log
+and moves every span the document carries (flags, segments, blocks, protected ranges) to the new text.
+Because the log is written by the same code that edits the text, the replay law holds by construction:
+replaying ``doc.changes`` in order on the decoded input gives ``doc.text``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Sequence
+
+LANGS = ("zh", "en", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A proposed replacement of ``text[start:end]`` by ``after`` (offsets into the current text)."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One applied edit, as the report shows it: offsets into the text as it stood at that moment."""
+
+    stage: str
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+    score: float | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if self.score is None:
+            del d["score"]
+        return d
+
+
+@dataclass(slots=True)
+class Flag:
+    """Something an editor should look at that was not changed (offsets into the current text)."""
+
+    stage: str
+    rule: str
+    start: int
+    end: int
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Segment:
+    """A language run: ``lang`` is ``zh``, ``en`` or ``other``."""
+
+    start: int
+    end: int
+    lang: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Block:
+    """A structural unit found by the structure stage: ``paragraph``, ``heading`` or ``meta``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass
+class Document:
+    text: str
+    source: str = "-"
+    format: str = "text"
+    changes: list[Change] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    # Ranges no stage may edit (markup, code, URLs, ...). Edits that touch them are dropped.
+    protected: list[tuple[int, int]] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    # Index into ``changes`` where each ``apply`` call started: lets us map positions back to the input.
+    batches: list[int] = field(default_factory=list)
+
+    # -- editing ---------------------------------------------------------------------------------
+
+    def apply(self, stage: str, edits: Iterable[Edit], *, respect_protected: bool = True) -> int:
+        """Apply non-overlapping edits in one pass and record them. Returns the number applied.
+
+        No-op edits are skipped; edits touching a protected range are dropped (unless a stage that owns
+        the markup asks otherwise). Overlapping edits are a bug in the stage and raise ``ValueError``.
+        """
+        text = self.text
+        todo = sorted(
+            (e for e in edits if text[e.start : e.end] != e.after),
+            key=lambda e: (e.start, e.end),
+        )
+        if respect_protected and self.protected and todo:
+            todo = [e for e in todo if not self._touches_protected(e.start, e.end)]
+        if not todo:
+            return 0
+        pieces: list[str] = []
+        pos = 0
+        shift = 0
+        self.batches.append(len(self.changes))
+        for e in todo:
+            if e.start < pos or e.end < e.start or e.end > len(text):
+                raise ValueError(f"{stage}: edit {e} overlaps a previous edit or leaves the text")
+            before = text[e.start : e.end]
+            pieces.append(text[pos : e.start])
+            pieces.append(e.after)
+            pos = e.end
+            self.changes.append(
+                Change(stage, e.rule, e.start + shift, e.end + shift, before, e.after, e.score)
+            )
+            shift += len(e.after) - (e.end - e.start)
+        pieces.append(text[pos:])
+        self.text = "".join(pieces)
+        self._remap(todo)
+        return len(todo)
+
+    def flag(self, stage: str, rule: str, start: int, end: int, message: str) -> None:
+        self.flags.append(Flag(stage, rule, start, end, message))
+
+    def _touches_protected(self, start: int, end: int) -> bool:
+        spans = self.protected
+        i = bisect_right(spans, (end, end)) - 1  # last range starting at or before ``end``
+        while i >= 0 and spans[i][1] > start - 1:
+            ps, pe = spans[i]
+            if (ps < end and start < pe) or (start == end and ps < start < pe):
+                return True
+            if pe <= start:
+                break
+            i -= 1
+        return False
+
+    def protect(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Mark ranges as untouchable; overlapping ranges are merged."""
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted([*self.protected, *spans]):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            elif e > s:
+                merged.append((s, e))
+        self.protected = merged
+
+    def _remap(self, edits: Sequence[Edit]) -> None:
+        mapper = PositionMap(edits)
+        for f in self.flags:
+            f.start, f.end = mapper.span(f.start, f.end)
+        for b in self.blocks:
+            b.start, b.end = mapper.span(b.start, b.end)
+        self.blocks = [b for b in self.blocks if b.end > b.start]
+        self.protected = [mapper.span(s, e) for s, e in self.protected]
+        self.protected = [(s, e) for s, e in self.protected if e > s]
+        if self.segments:
+            self.segments = remap_partition(self.segments, mapper, len(self.text))
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def lang_at(self, pos: int) -> str | None:
+        """Language of the run that contains ``pos`` (None before segmentation)."""
+        segs = self.segments
+        if not segs:
+            return None
+        i = bisect_right([s.start for s in segs], pos) - 1
+        return segs[max(i, 0)].lang
+
+    def change_input_offset(self, index: int) -> int:
+        """Where change ``index`` starts in the decoded input (for ``path:line:col`` findings)."""
+        c = self.changes[index]
+        k = bisect_right(self.batches, index) - 1
+        first = self.batches[k]
+        # Earlier changes of the same batch lie to the left: undo their shift first.
+        pos = c.start - sum(len(p.after) - (p.end - p.start) for p in self.changes[first:index])
+        return self._back_through_batches(pos, k)
+
+    def to_input_offset(self, pos: int) -> int:
+        """Map an offset of the current text back to the decoded input."""
+        return self._back_through_batches(pos, len(self.batches))
+
+    def _back_through_batches(self, pos: int, upto: int) -> int:
+        bounds = self.batches[1:] + [len(self.changes)]
+        for k in range(upto - 1, -1, -1):
+            batch = self.changes[self.batches[k] : bounds[k]]
+            # After the whole batch, change c occupies [c.start, c.start + len(c.after)).
+            i = bisect_right([c.start for c in batch], pos) - 1
+            if i < 0:
+                continue
+            shift = sum(len(c.after) - (c.end - c.start) for c in batch[:i])
+            c = batch[i]
+            if pos < c.start + len(c.after):
+                pos = c.start - shift
+            else:
+                pos -= shift + len(c.after) - (c.end - c.start)
+        return pos
+
+
+class PositionMap:
+    """Maps offsets of the text before a batch of edits to offsets after it."""
+
+    def __init__(self, edits: Sequence[Edit]):
+        self.starts = [e.start for e in edits]
+        self.ends = [e.end for e in edits]
+        self.new_starts: list[int] = []
+        self.new_ends: list[int] = []
+        shift = 0
+        for e in edits:
+            self.new_starts.append(e.start + shift)
+            shift += len(e.after) - (e.end - e.start)
+            self.new_ends.append(e.end + shift)
+
+    def map(self, p: int, *, inside_to_end: bool, past_insertions: bool) -> int:
+        """New offset of old offset ``p``.
+
+        ``inside_to_end``: a position strictly inside a replaced range goes to the end of the replacement
+        (else to its start). ``past_insertions``: text inserted exactly at ``p`` ends up before ``p``.
+        """
+        n = len(self.ends)
+        if past_insertions:
+            i = bisect_right(self.ends, p)  # every edit ending at or before p
+        else:
+            i = bisect_left(self.ends, p)  # edits ending before p, plus replacements ending at p
+            while i < n and self.ends[i] == p and self.starts[i] < p:
+                i += 1
+        if i < n and self.starts[i] < p < self.ends[i]:
+            return self.new_ends[i] if inside_to_end else self.new_starts[i]
+        return p + (self.new_ends[i - 1] - self.ends[i - 1] if i else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A span keeps what it covered: it grows over replacements of its inside, not over neighbours."""
+        s = self.map(start, inside_to_end=False, past_insertions=True)
+        e = self.map(end, inside_to_end=True, past_insertions=False) if end > start else s
+        return s, max(s, e)
+
+
+def remap_partition(segments: list[Segment], mapper: PositionMap, length: int) -> list[Segment]:
+    """Move a covering partition through a batch of edits; it stays covering, empty runs go.
+
+    Text inserted at a boundary joins the run before it (as whitespace does in the segment stage).
+    """
+    bounds = [0]
+    bounds += [mapper.map(s.start, inside_to_end=False, past_insertions=True) for s in segments[1:]]
+    bounds.append(length)
+    runs = ((bounds[i], max(bounds[i], bounds[i + 1]), seg.lang) for i, seg in enumerate(segments))
+    return merge_runs(runs)
+
+
+def merge_runs(runs: Iterable[tuple[int, int, str]]) -> list[Segment]:
+    """Join adjacent runs of the same language into segments, dropping empty ones."""
+    out: list[Segment] = []
+    for s, e, lang in runs:
+        if e <= s:
+            continue
+        if out and out[-1].lang == lang and out[-1].end == s:
+            out[-1].end = e
+        else:
+            out.append(Segment(s, e, lang))
+    return out
+
+
+def replay(text: str, changes: Iterable[Change | dict]) -> str:
+    """Apply a change log to the decoded input, checking each ``before`` (the contract's replay law).
+
+    Raises ``ValueError`` at the first change whose ``before`` is not what the text holds.
+    """
+    for i, c in enumerate(changes):
+        c = c if isinstance(c, dict) else c.to_dict()
+        start, end = c["start"], c["end"]
+        if text[start:end] != c["before"]:
+            raise ValueError(f"change {i} ({c['stage']}/{c['rule']}): text[{start}:{end}] is "
+                             f"{text[start:end]!r}, not {c['before']!r}")
+        text = text[:start] + c["after"] + text[end:]
+    return text

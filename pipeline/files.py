@@ -1,0 +1,110 @@
+"""Inputs and outputs on disk: finding the files, naming the outputs, writing them atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+DEFAULT_GLOBS = ("*.txt", "*.md")
+STDIN = "-"
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input: ``source`` is a path or ``-``; ``rel`` is its relative path under ``-o``."""
+
+    source: str
+    rel: str
+
+
+def discover(inputs: list[str], globs: tuple[str, ...] = (), exclude: Path | None = None) -> tuple[list[Job], list[tuple[str, str]]]:
+    """Expand files and folders into jobs. Returns (jobs, problems) where a problem is (path, message).
+
+    Folders are searched recursively for ``globs`` (default ``*.txt`` and ``*.md``), following links to
+    folders but never into a loop, and never into ``exclude`` (the output folder).
+    """
+    globs = globs or DEFAULT_GLOBS
+    jobs: list[Job] = []
+    problems: list[tuple[str, str]] = []
+    for item in inputs or [STDIN]:
+        if item == STDIN:
+            jobs.append(Job(STDIN, "stdin.txt"))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found, loops = _walk(path, globs, exclude)
+            jobs.extend(Job(str(f), PurePosixPath(*f.relative_to(path).parts).as_posix()) for f in found)
+            problems.extend((str(p), "symbolic link loop, not followed") for p in loops)
+        elif path.exists() or path.is_symlink():
+            jobs.append(Job(item, path.name))
+        else:
+            problems.append((item, "no such file or folder"))
+    seen: dict[str, str] = {}
+    for job in jobs:
+        if job.rel in seen and job.source != STDIN:
+            raise UsageError(f"{job.source}: same output name as {seen[job.rel]} ({job.rel}); "
+                             "clean them in separate runs or pass their folder")
+        seen[job.rel] = job.source
+    return jobs, problems
+
+
+def _walk(root: Path, globs: tuple[str, ...], exclude: Path | None) -> tuple[list[Path], list[Path]]:
+    found: list[Path] = []
+    loops: list[Path] = []
+    excluded = exclude.resolve() if exclude else None
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        here = Path(folder)
+        st = here.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            loops.append(here)
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        if excluded is not None and (here.resolve() == excluded or excluded in here.resolve().parents):
+            dirs[:] = []
+            continue
+        dirs.sort()
+        for name in sorted(files):
+            p = here / name
+            if any(p.match(g) for g in globs):
+                found.append(p)
+    return found, loops
+
+
+def output_path(out_dir: Path, rel: str, suffix: str | None = None) -> Path:
+    """``out_dir / rel`` with the suffix of the output format; never outside ``out_dir``."""
+    parts = [p for p in PurePosixPath(rel).parts if p not in ("..", ".", "/")]
+    target = out_dir.joinpath(*parts) if parts else out_dir / "stdin.txt"
+    if suffix and target.suffix != suffix:
+        target = target.with_suffix(suffix)
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename: a reader never sees half a file,
+    and a failed write leaves the previous file as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def describe_os_error(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)

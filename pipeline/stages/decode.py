@@ -1,0 +1,154 @@
+"""Decode: bytes in, ``str`` out, or a clear error. The reader at the front of the pipeline.
+
+Order of decisions:
+1. A byte order mark decides (UTF-8, UTF-16 LE/BE, UTF-32); the mark itself is not part of the text.
+2. NUL bytes: UTF-16 without a mark when they fill every other position of mostly-ASCII text,
+   binary input (an error) otherwise. So is a high share of control bytes.
+3. Strict UTF-8.
+4. GB18030 (a superset of GBK and GB2312) and Big5, strict: the reading made mostly of common Chinese
+   characters (``rules/decode/common-han.txt``, both scripts) wins; mojibake is made of rare ones.
+5. Text that is UTF-8 but for a few broken sequences (a file cut inside a character, a stray byte)
+   decodes as UTF-8 with U+FFFD in their place, and each place is a flag (``decode/invalid-utf8``) so
+   that nothing is dropped silently.
+6. A GB18030 or Big5 reading that is at least plausible.
+Anything else is an error naming the problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..rules import rules_dir
+
+NAME = "decode"
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Share of broken bytes up to which a file is still "UTF-8 with a few decode problems".
+MAX_BROKEN_UTF8 = 0.01
+
+
+class DecodeError(Exception):
+    """The input is not text in a supported encoding. The message says why, in one line."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    # (offset in text, message) for each place that could not be decoded
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def common_han() -> frozenset[str]:
+    path = rules_dir() / "decode" / "common-han.txt"
+    chars = "".join(line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return frozenset(chars)
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode ``data``; raises ``DecodeError`` for binary or undecodable input."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(encoding), encoding)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {encoding} byte order mark but is not {encoding} "
+                                  f"(bad bytes at offset {exc.start + len(bom)})") from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise DecodeError(f"binary data (NUL byte at offset {nul})")
+    controls = sum(data.count(b) for b in _CONTROL_BYTES)
+    if controls > max(2, len(data) // 100):
+        raise DecodeError(f"binary data ({controls} control bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    common = common_han()
+    best = None
+    for encoding in ("gb18030", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = _common_share(text, common)
+        if best is None or share > best[0]:
+            best = (share, text, encoding)
+    if best is not None and best[0] >= PLAUSIBLE_SHARE:
+        return Decoded(best[1], best[2])
+    broken = _mostly_utf8(data)
+    if broken is not None:
+        return broken
+    if best is not None and best[0] >= 0.3:
+        return Decoded(best[1], best[2])
+    raise DecodeError("not text in UTF-8, UTF-16, GB18030 or Big5 (undecodable bytes)")
+
+
+_CONTROL_BYTES = [bytes([b]) for b in range(32) if b not in (9, 10, 12, 13, 27)]
+# A GB18030 or Big5 reading whose wide characters are mostly common Chinese characters is believed.
+PLAUSIBLE_SHARE = 0.6
+
+
+def _common_share(text: str, common: frozenset[str]) -> float:
+    """Share of the non-ASCII characters that are common Chinese characters or CJK punctuation."""
+    hits = wide = 0
+    for c in text:
+        if c > "\x7f":
+            wide += 1
+            if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or "\u2010" <= c <= "\u201f":
+                hits += 1
+    return hits / wide if wide else 1.0
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 but for a few broken sequences: U+FFFD in their place, each place a problem."""
+    view = memoryview(data)
+    parts: list[str] = []
+    problems: list[tuple[int, str]] = []
+    pos = length = 0
+    limit = max(2, len(data) * MAX_BROKEN_UTF8)
+    while pos < len(data):
+        try:
+            chunk, used = codecs.utf_8_decode(view[pos:], "strict", True)
+        except UnicodeDecodeError as exc:
+            good = str(view[pos:pos + exc.start], "utf-8")
+            parts.append(good)
+            length += len(good)
+            problems.append((length, f"bytes {pos + exc.start}-{pos + exc.end - 1} are not valid UTF-8 "
+                                     "and were replaced by U+FFFD"))
+            parts.append("\ufffd")
+            length += 1
+            pos += exc.end
+            if len(problems) > limit:
+                return None
+            continue
+        parts.append(chunk)
+        pos += used
+    return Decoded("".join(parts), "utf-8", problems)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 without a mark: NUL in at least a third of the high bytes (ASCII-heavy text)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for zeros, encoding in ((data[1::2], "utf-16-le"), (data[0::2], "utf-16-be")):
+        if zeros.count(0) * 3 >= len(zeros) and zeros.count(0) < len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return Decoded(text, encoding)
+    return None

@@ -1,0 +1,113 @@
+"""Structure: paragraphs, headings and the metadata header; re-join paragraphs split mid-sentence.
+
+A line is joined to the next one (rule ``join-broken-line``) only when
+- it does not end with terminal punctuation (``。！？.!?…；;：:``, optionally followed by closing quotes),
+- it is long enough to be part of a paragraph (a short line is more likely a title or an address line),
+- neither line is metadata, and the next line does not start with a heading or list marker.
+The line break (with the next line's indentation) becomes a space between two Latin words or digits
+and nothing otherwise.
+
+The blocks it finds (``doc.blocks``: ``meta``, ``heading``, ``paragraph``) are what writers and the
+translation units use; a heading that leads a paragraph (``(二)助力...进展。In terms of ...``) is its own
+block, followed by the paragraph.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from ..document import Block, Document, Edit
+from ..options import Options
+from ..rules import ConfigError, entry_name, read_toml, require, rules_dir
+
+NAME = "structure"
+RULES = ("join-broken-line",)
+
+MIN_JOIN_LENGTH = 20  # characters in the line before the break
+MAX_HEADING_LENGTH = 80  # characters in a heading sentence
+_TERMINAL = regex.compile(r"[。！？.!?…；;：:][\"”’'）)」』]*\Z")
+_SENTENCE_END = regex.compile(r"[。！？!?]|\.(?=\s|\Z|\p{Han})")
+_LATIN_END = regex.compile(r"[\p{Latin}\p{N},;)\"'%]\Z")
+_LATIN_START = regex.compile(r"[\p{Latin}\p{N}(\"']")
+_PARAGRAPHS = regex.compile(r"[^\n](?:[^\n]|\n(?!\n))*")
+
+
+def load_patterns(path=None) -> tuple[regex.Pattern, regex.Pattern]:
+    path = path or rules_dir() / "structure.toml"
+    data = read_toml(path)
+    compiled = {}
+    for table in ("meta", "heading"):
+        parts = []
+        for i, entry in enumerate(data.get(table, [])):
+            where = f"{path}: {entry_name(table, i, entry)}"
+            require(isinstance(entry, dict) and isinstance(entry.get("pattern"), str), where, "needs pattern")
+            try:
+                regex.compile(entry["pattern"])
+            except regex.error as exc:
+                raise ConfigError(f"{where}: bad pattern: {exc}") from None
+            parts.append(f"(?:{entry['pattern']})")
+        compiled[table] = regex.compile("|".join(parts) or r"(?!)")
+    return compiled["meta"], compiled["heading"]
+
+
+def setup(options: Options) -> Callable[[Document], None]:
+    meta, heading = load_patterns()
+    join = options.enabled("join-broken-line")
+
+    def run(doc: Document) -> None:
+        if join:
+            doc.apply(NAME, _join_edits(doc.text, meta, heading))
+        doc.blocks = find_blocks(doc.text, meta, heading)
+
+    return run
+
+
+def _join_edits(text: str, meta, heading) -> list[Edit]:
+    """One pass, so that a paragraph broken into several lines is joined whole (idempotence)."""
+    edits = []
+    pos = 0
+    start = 0  # start of the logical line: the current line plus those already joined to it
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        brk = pos + len(line)
+        pos = brk + 1
+        logical = text[start:brk]
+        if (not line.strip() or not nxt.strip() or len(logical) < MIN_JOIN_LENGTH
+                or _TERMINAL.search(line.rstrip()) or meta.match(logical) or meta.match(nxt)
+                or heading.match(nxt)):
+            start = pos
+            continue
+        indent = len(nxt) - len(nxt.lstrip())  # the next line's indentation goes with the break
+        sep = " " if _LATIN_END.search(line) and _LATIN_START.match(nxt, indent) else ""
+        edits.append(Edit(brk, brk + 1 + indent, sep, "join-broken-line"))
+    return edits
+
+
+def find_blocks(text: str, meta, heading) -> list[Block]:
+    blocks: list[Block] = []
+    for m in _PARAGRAPHS.finditer(text):
+        start, end = m.span()
+        para = m.group()
+        if meta.match(para) and "\n" not in para:
+            blocks.append(Block(start, end, "meta"))
+            continue
+        marker = heading.match(para)
+        if marker or (len(para) <= MAX_HEADING_LENGTH and "\n" not in para and not _TERMINAL.search(para)):
+            if len(para) <= MAX_HEADING_LENGTH and not _SENTENCE_END.search(para, marker.end() if marker else 0,
+                                                                           len(para) - 1):
+                blocks.append(Block(start, end, "heading"))
+                continue
+            if marker:
+                stop = _SENTENCE_END.search(para, marker.end())
+                if stop and stop.end() <= MAX_HEADING_LENGTH:
+                    cut = start + stop.end()
+                    blocks.append(Block(start, cut, "heading"))
+                    rest = len(text[cut:end]) - len(text[cut:end].lstrip())
+                    if cut + rest < end:
+                        blocks.append(Block(cut + rest, end, "paragraph"))
+                    continue
+        blocks.append(Block(start, end, "paragraph"))
+    return blocks
