@@ -19,8 +19,11 @@ the writers.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from typing import Callable
+
+import regex
 
 from ..document import Document, Edit
 from ..glossary import Glossary, load as load_glossary
@@ -33,6 +36,7 @@ from ..translation.units import Unit, build_units
 NAME = "translate"
 RULES = ("translation", "translation-memory", "missing-term", "untranslated")
 UNIT_FORMATS = ("jsonl", "tmx", "xliff")
+_GLUE = regex.compile(r"[\p{Latin}\d.,;:!?)\]\"'%]")
 UNITS_KEY = "_units"  # doc.stats key of the units (hidden from the report's stats)
 
 
@@ -101,25 +105,49 @@ def translate_units(backend: Backend, units: list[Unit], source: str, target: st
         raise TranslationError(f"{backend.name}: {len(results)} translations for {len(units)} units")
     missing = check_terms([u.text for u in units], [t.text for t in results], source, target, glossary)
     for u, t, m in zip(units, results, missing):
-        u.target, u.origin, u.missing_terms = t.text, t.origin, m
+        if t.text.strip():  # an empty answer is no translation: it must never erase the source
+            u.target, u.origin, u.missing_terms = t.text, t.origin, m
 
 
 def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable]) -> None:
     """Replace each unit in the other language by its translation; keep every unit's span current."""
-    todo = [u for u in units if u.lang != to and u.target]
-    doc.apply(NAME, [Edit(u.start, u.end, u.target, "translation") for u in todo])
-    shift = 0
+    text = doc.text
+    edits, spans, shift = [], [], 0
     for u in units:  # units are in text order and do not overlap
-        start = u.start + shift
         if u.lang != to and u.target:
+            before, after = _spacing(text, u.start, u.end, u.target, to)
+            edits.append(Edit(u.start, u.end, before + u.target + after, "translation"))
+            start = u.start + shift + len(before)
+            spans.append((start, start + len(u.target)))
+            shift += len(before) + len(u.target) + len(after) - (u.end - u.start)
             u.placed = True
-            shift += len(u.target) - (u.end - u.start)
-        u.start, u.end = start, u.end + shift
+        else:
+            spans.append((u.start + shift, u.end + shift))
+    doc.apply(NAME, edits)
     since = len(doc.changes)
     for run in polish:
         run(doc)
-    for u, (s, e) in zip(units, forward_spans(doc, since, [(u.start, u.end) for u in units])):
+    for u, (s, e) in zip(units, forward_spans(doc, since, spans)):
         u.start, u.end = s, e
+    _reassign_blocks(doc, units)
+
+
+def _spacing(text: str, start: int, end: int, target: str, to: str) -> tuple[str, str]:
+    """English put next to a Latin word or mark needs a space between them (``activities.The``)."""
+    if to != "en" or not target:
+        return "", ""
+    before = " " if start > 0 and _GLUE.match(text[start - 1]) and _GLUE.match(target[0]) else ""
+    after = " " if end < len(text) and _GLUE.match(text[end]) and _GLUE.match(target[-1]) else ""
+    return before, after
+
+
+def _reassign_blocks(doc: Document, units: list[Unit]) -> None:
+    """The stages run again may have found other blocks: each unit goes to the block it lies in."""
+    starts = [b.start for b in doc.blocks]
+    for u in units:
+        i = max(bisect_right(starts, u.start) - 1, 0)
+        if doc.blocks:
+            u.block, u.kind = i, doc.blocks[i].kind
 
 
 def _earlier_stages(options: Options) -> list[Callable]:

@@ -26,6 +26,7 @@ from .units import Unit
 
 DEFAULT_BEAM_SIZE = 2
 MAX_BATCH_SIZE = 32
+MAX_DECODING_LENGTH = 256  # tokens per output: a fixed bound, so that no output depends on its batch
 _LANG_TOKEN = regex.compile(r">>([A-Za-z_]+)<<")
 # Target tokens to look for, best first (OPUS-MT names Chinese by ISO 639-3 and script).
 TARGET_TOKENS = {"zh": ("cmn_Hans", "zho_Hans", "cmn", "zho", "zh"), "en": ("eng", "en")}
@@ -136,7 +137,7 @@ class Ct2Backend:
         self.prefix = target_token(folder.model, target)
         try:
             self.translator = ctranslate2.Translator(str(folder.model), device="cpu", compute_type=compute_type,
-                                                     inter_threads=1, intra_threads=threads or min(4, os.cpu_count() or 1))
+                                                     inter_threads=1, intra_threads=threads)
             self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(folder.source_spm))
             self.target_sp = (self.source_sp if folder.target_spm == folder.source_spm else
                               sentencepiece.SentencePieceProcessor(model_file=str(folder.target_spm)))
@@ -150,11 +151,10 @@ class Ct2Backend:
         tokens = [self.source_sp.encode(u.text, out_type=str) for u in units]
         if self.prefix:
             tokens = [[self.prefix, *t] for t in tokens]
-        longest = max(len(t) for t in tokens)
         try:
             results = self.translator.translate_batch(
                 tokens, max_batch_size=MAX_BATCH_SIZE, beam_size=self.beam_size,
-                max_decoding_length=min(512, 2 * longest + 10), replace_unknowns=True)
+                max_decoding_length=MAX_DECODING_LENGTH, min_decoding_length=1, replace_unknowns=True)
         except (RuntimeError, ValueError) as exc:
             raise TranslationError(f"ct2: {exc}") from None
         if len(results) != len(units):

@@ -84,13 +84,21 @@ def build_units(doc: Document) -> list[Unit]:
 def _pieces(text: str, start: int, end: int, segments: list[Segment], atomic: list[tuple[int, int]],
             protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
     # A language change at the edge of a quoted phrase does not cut: the phrase belongs to its clause.
-    cuts = {s.start for s in segments if start < s.start < end and not any(a <= s.start <= b for a, b in atomic)}
+    cuts = {s.start for s in segments if start < s.start < end
+            and not any(_at_edge(text, s.start, a, b) for a, b in atomic)}
     ends = (m.end() for m in _SENTENCE_END.finditer(text, start, end))
     cuts.update(c for c in ends if start < c < end and not any(a < c < b for a, b in atomic))
     bounds = [start, *sorted(cuts), end]
     pieces = list(zip(bounds, bounds[1:]))
     inside = [(max(s, start), min(e, end)) for s, e in protected if s < end and start < e]
     return [p for piece in pieces for p in _outside(piece, inside)] if inside else pieces
+
+
+def _at_edge(text: str, cut: int, a: int, b: int) -> bool:
+    """``cut`` is inside ``[a, b]`` or separated from it by spaces only."""
+    if cut < a:
+        return not text[cut:a].strip()
+    return cut <= b or not text[b:cut].strip()
 
 
 def _outside(piece: tuple[int, int], protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
