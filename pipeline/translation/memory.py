@@ -64,7 +64,7 @@ class Memory:
         """Normalized source -> target, for the sources that are in the memory (imported pairs first)."""
         keys = list(dict.fromkeys(normalize(s) for s in sources))
         found: dict[str, str] = {}
-        for owner in ((backend, model), IMPORTED):
+        for owner in (IMPORTED, (backend, model)):
             todo = [k for k in keys if k not in found]
             for chunk in _chunks(todo, 500):
                 marks = ",".join("?" * len(chunk))
@@ -108,18 +108,20 @@ class Remembering:
 
     def translate(self, units: Sequence[Unit], source: str, target: str,
                   glossary: Glossary) -> list[Translation]:
+        keys = [normalize(u.text) for u in units]
         known = self.memory.lookup(self.name, self.model_id, source, target, [u.text for u in units])
-        out: list[Translation | None] = [
-            Translation(known[k], "memory") if (k := normalize(u.text)) in known else None for u in units]
-        todo = [i for i, t in enumerate(out) if t is None]
-        if todo:
+        first: dict[str, Unit] = {}  # each distinct source goes to the backend once
+        for k, u in zip(keys, units):
+            if k not in known:
+                first.setdefault(k, u)
+        fresh: dict[str, Translation] = {}
+        if first:
             self.calls += 1
-            fresh = self.backend.translate([units[i] for i in todo], source, target, glossary)
-            for i, t in zip(todo, fresh):
-                out[i] = t
-            self.memory.store(Entry(self.name, self.model_id, source, target, units[i].text, t.text, t.origin)
-                              for i, t in zip(todo, fresh))
-        return out  # type: ignore[return-value]
+            todo = list(first.values())
+            fresh = dict(zip(first, self.backend.translate(todo, source, target, glossary)))
+            self.memory.store(Entry(self.name, self.model_id, source, target, first[k].text, t.text, t.origin)
+                              for k, t in fresh.items())
+        return [fresh[k] if k in fresh else Translation(known[k], "memory") for k in keys]
 
 
 def open_memory(path: Path | None = None) -> Memory:
