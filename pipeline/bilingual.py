@@ -22,7 +22,7 @@ from .document import Block, Document
 from .options import Options
 from .positions import change_spans
 from .translation.exchange import Pair, XliffUnit, tmx_bytes, xliff_bytes, xml_text
-from .translation.units import Unit, build_units
+from .translation.units import Unit, build_units, needs_space
 
 UNTRANSLATED = "untranslated"
 LANG_LABELS = {"zh": "中文", "en": "English"}
@@ -71,7 +71,18 @@ def sides(doc: Document, units: list[Unit], block_index: int, block: Block, lang
         pos = max(pos, u.end)
     if pos < block.end:
         pieces.append(Piece(text[pos : block.end], doc_span=(pos, block.end)))
-    return pieces
+    return _spaced(pieces) if lang == "en" else pieces
+
+
+def _spaced(pieces: list[Piece]) -> list[Piece]:
+    """A space where a translation now touches English (``sentence.The``)."""
+    out: list[Piece] = []
+    for p in pieces:
+        if out and not p.missing and not out[-1].missing and needs_space(out[-1].text, p.text) \
+                and (p.doc_span is None or out[-1].doc_span is None):
+            out.append(Piece(" "))
+        out.append(p)
+    return out
 
 
 def _rows(doc: Document, units: list[Unit]) -> Iterator[tuple[Block, list[Piece], list[Piece]]]:
@@ -91,11 +102,16 @@ def bilingual_text(doc: Document, options: Options) -> str:
 
 
 _MD_INLINE = regex.compile(r"([\\`*_\[\]<>|])")
-_MD_LINE_START = regex.compile(r"^([ \t]*)([#>+=-]|\d+(?=[.)][ \t]))", regex.MULTILINE)
+_MD_LINE_MARK = regex.compile(r"^([ \t]*)([#>+=-])", regex.MULTILINE)
+_MD_LIST_NUMBER = regex.compile(r"^([ \t]*\d{1,9})([.)])(?=[ \t])", regex.MULTILINE)
 
 
 def md_escape(s: str) -> str:
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _MD_INLINE.sub(r"\\\1", s))
+    """Text that Markdown shows as it is: inline marks escaped, and line starts that would make a
+    heading, quote or list (``1. ``: ``1\\. ``)."""
+    s = _MD_INLINE.sub(r"\\\1", s)
+    s = _MD_LINE_MARK.sub(r"\1\\\2", s)
+    return _MD_LIST_NUMBER.sub(r"\1\\\2", s)
 
 
 def _md_pieces(pieces: list[Piece], *, cell: bool) -> str:

@@ -18,7 +18,7 @@ def good_translation(text: str, item_id: str, target: str, glossary: list[dict])
         terms = [t["en"] for t in glossary if t["zh"] in text]
         return " ".join(["Translated sentence", item_id.strip("u"), *terms]).rstrip() + "."
     terms = [t["zh"] for t in glossary if t["en"].lower() in text.lower()]
-    return "译文第" + "".join("一二三四五六七八九十"[int(c)] for c in item_id.strip("u") if c.isdigit()) + "句" + "".join(terms) + "。"
+    return "译文第" + "".join("〇一二三四五六七八九"[int(c)] for c in item_id.strip("u") if c.isdigit()) + "句" + "".join(terms) + "。"
 
 
 def answer_for(request: dict, *, omit_terms: bool = False) -> dict:

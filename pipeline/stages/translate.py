@@ -23,20 +23,17 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Callable
 
-import regex
-
 from ..document import Document, Edit
 from ..glossary import Glossary, load as load_glossary
 from ..options import Options
 from ..positions import forward_spans
 from ..rules import ConfigError
 from ..translation.backends import DIRECTIONS, Backend, TranslationError, check_terms
-from ..translation.units import Unit, build_units
+from ..translation.units import Unit, build_units, needs_space
 
 NAME = "translate"
 RULES = ("translation", "translation-memory", "missing-term", "untranslated")
 UNIT_FORMATS = ("jsonl", "tmx", "xliff")
-_GLUE = regex.compile(r"[\p{Latin}\d.,;:!?)\]\"'%]")
 UNITS_KEY = "_units"  # doc.stats key of the units (hidden from the report's stats)
 
 
@@ -136,8 +133,8 @@ def _spacing(text: str, start: int, end: int, target: str, to: str) -> tuple[str
     """English put next to a Latin word or mark needs a space between them (``activities.The``)."""
     if to != "en" or not target:
         return "", ""
-    before = " " if start > 0 and _GLUE.match(text[start - 1]) and _GLUE.match(target[0]) else ""
-    after = " " if end < len(text) and _GLUE.match(text[end]) and _GLUE.match(target[-1]) else ""
+    before = " " if needs_space(text[start - 1 : start], target) else ""
+    after = " " if needs_space(target, text[end : end + 1]) else ""
     return before, after
 
 

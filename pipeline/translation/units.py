@@ -31,6 +31,8 @@ _ATOMIC = regex.compile(
 _SENTENCE_END = regex.compile(r"(?:[。！？!?]|…{1,2}|\.(?=[ \t]|\n|\Z|\p{Han}))[”’」』）)\]】]*")
 # A Han character carries about as much as a short English word: weigh runs by meaning, not length.
 _WEIGHT = {"zh": 3}
+# Characters that English text cannot touch without a space (``activities.The``).
+_GLUE = regex.compile(r"[\p{Latin}\d.,;:!?)\]\"'%]")
 _STRONG = regex.compile(r"[\p{Han}\p{L}]")
 
 
@@ -92,6 +94,11 @@ def _pieces(text: str, start: int, end: int, segments: list[Segment], atomic: li
     pieces = list(zip(bounds, bounds[1:]))
     inside = [(max(s, start), min(e, end)) for s, e in protected if s < end and start < e]
     return [p for piece in pieces for p in _outside(piece, inside)] if inside else pieces
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether English ``left`` and ``right`` put side by side need a space between them."""
+    return bool(left) and bool(right) and bool(_GLUE.match(left[-1])) and bool(_GLUE.match(right[0]))
 
 
 def _at_edge(text: str, cut: int, a: int, b: int) -> bool:
