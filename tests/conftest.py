@@ -54,3 +54,13 @@ def tiny_models(tmp_path_factory):
         "opus-en-zh": build_opus_mt(root / "opus-en-zh", "en", "zh", target_tokens=("cmn_Hans", "eng", "jpn")),
         "opus-zh-en": build_opus_mt(root / "opus-zh-en", "zh", "en", seed=2),
     }
+
+
+@pytest.fixture
+def openai_endpoint(monkeypatch):
+    """A local stand-in for an OpenAI-compatible endpoint (fake_openai.py), set as OPENAI_BASE_URL."""
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        yield server

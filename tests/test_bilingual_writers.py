@@ -3,13 +3,11 @@
 import json
 import subprocess
 
-import pytest
 from lxml import etree
 from translate.storage import tmx as tk_tmx
 from translate.storage import xliff2 as tk_xliff2
 
 from conftest import SEED, duet_command
-from fake_openai import FakeOpenAI
 from pipeline import Pipeline
 from pipeline.bilingual import markers
 from pipeline.document import Edit
@@ -19,12 +17,6 @@ from pipeline.writers import render
 
 TEXT = "关于2023年的工作\n\n第一句。The second sentence.\n\n第三句。\n"
 
-
-@pytest.fixture
-def endpoint(monkeypatch):
-    with FakeOpenAI() as s:
-        monkeypatch.setenv("OPENAI_BASE_URL", s.url)
-        yield s
 
 
 def cleaned(text=TEXT, **options):
@@ -66,7 +58,7 @@ def test_check_expect_lists_the_other_language(tmp_path):
     assert f"{src}:1:1: untranslated: u1: zh text in a document meant to be in en" in run.stdout
 
 
-def test_tmx_and_xliff_read_back_and_match_the_report(endpoint):
+def test_tmx_and_xliff_read_back_and_match_the_report(openai_endpoint):
     doc, opts = cleaned(SEED.read_text("utf-8"), translator="openai", model="m", bilingual=True)
     report = report_object(doc, "seed")
     units = report["stats"]["translation"]["units"]
@@ -86,14 +78,14 @@ def test_tmx_and_xliff_read_back_and_match_the_report(endpoint):
     assert [json.loads(line)["id"] for line in lines] == [u["id"] for u in units]
 
 
-def test_xliff_direction_follows_to(endpoint):
+def test_xliff_direction_follows_to(openai_endpoint):
     doc, opts = cleaned(translator="openai", model="m", to="zh")
     xlf = tk_xliff2.Xliff2File.parsestring(render(doc, "xliff", opts).encode())
     assert (xlf.getsourcelanguage(), xlf.gettargetlanguage()) == ("en", "zh")
     assert [(x.source, x.istranslated()) for x in xlf.units] == [("The second sentence.", True)]
 
 
-def test_bilingual_markdown_and_html_with_translations(endpoint):
+def test_bilingual_markdown_and_html_with_translations(openai_endpoint):
     doc, opts = cleaned(translator="openai", model="m", bilingual=True)
     md = render(doc, "markdown", opts)
     assert "| 第一句。译文第三句。 | Translated sentence 2. The second sentence. |" in md

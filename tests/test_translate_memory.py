@@ -2,10 +2,8 @@
 
 import subprocess
 
-import pytest
 
 from conftest import duet_command
-from fake_openai import FakeOpenAI
 from pipeline import Pipeline
 from pipeline.translation.exchange import read_tmx
 from pipeline.translation.memory import Entry, Memory, normalize
@@ -13,34 +11,28 @@ from pipeline.translation.memory import Entry, Memory, normalize
 TEXT = "第一句。The second sentence.\n\n第三句。  第一句。"
 
 
-@pytest.fixture
-def server(monkeypatch):
-    with FakeOpenAI() as s:
-        monkeypatch.setenv("OPENAI_BASE_URL", s.url)
-        yield s
 
-
-def test_second_run_makes_no_backend_call_and_gives_the_same_output(server):
+def test_second_run_makes_no_backend_call_and_gives_the_same_output(openai_endpoint):
     first = Pipeline(translator="openai", model="m", to="en").clean(TEXT)
-    calls = len(server.requests)
+    calls = len(openai_endpoint.requests)
     assert calls == 1
     second = Pipeline(translator="openai", model="m", to="en").clean(TEXT)  # a new process would do the same
-    assert len(server.requests) == calls
+    assert len(openai_endpoint.requests) == calls
     assert second.text == first.text
     origins = [u["origin"] for u in second.stats["translation"]["units"] if u["lang"] == "zh"]
     assert origins == ["memory", "memory", "memory"]
 
 
-def test_memory_is_keyed_by_model_and_direction(server):
+def test_memory_is_keyed_by_model_and_direction(openai_endpoint):
     Pipeline(translator="openai", model="m", to="en").clean("第一句。")
     Pipeline(translator="openai", model="other", to="en").clean("第一句。")
-    assert len(server.requests) == 2
+    assert len(openai_endpoint.requests) == 2
 
 
-def test_memory_can_be_switched_off(server, private_cache):
+def test_memory_can_be_switched_off(openai_endpoint, private_cache):
     Pipeline(translator="openai", model="m", to="en", disable=["translation-memory"]).clean("第一句。")
     Pipeline(translator="openai", model="m", to="en", disable=["translation-memory"]).clean("第一句。")
-    assert len(server.requests) == 2
+    assert len(openai_endpoint.requests) == 2
     assert not (private_cache / "memory.sqlite").exists()
 
 
@@ -55,7 +47,7 @@ def test_normalized_source_and_imported_pairs_first(tmp_path):
     assert m.lookup("ct2", "x", "en", "zh", ["你好 。"]) == {}
 
 
-def test_tm_export_and_import_through_the_cli(server, tmp_path, private_cache):
+def test_tm_export_and_import_through_the_cli(openai_endpoint, tmp_path, private_cache):
     Pipeline(translator="openai", model="m", to="en").clean("第一句。第二句。")
     out = tmp_path / "mem.tmx"
     run = subprocess.run([*duet_command(), "tm", "export", str(out)], capture_output=True, text=True, timeout=60)
