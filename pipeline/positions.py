@@ -38,7 +38,7 @@ def change_spans(doc: Document) -> list[tuple[int, int]]:
     """Where each change's result (``after``) lies in the current text (empty for a removal)."""
     bounds = [*doc.batches, len(doc.changes)]
     out: list[tuple[int, int]] = []
-    for k, (first, last) in enumerate(zip(bounds, bounds[1:])):
+    for first, last in zip(bounds, bounds[1:]):
         batch_spans = [(c.start, c.start + len(c.after)) for c in doc.changes[first:last]]
         out.extend(forward_spans(doc, last, batch_spans) if last < len(doc.changes) else batch_spans)
     return out
