@@ -16,11 +16,11 @@ STAGES = (
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
 
-    variant,  # simplified / traditional script (OpenCC)
     width,  # full-width letters, digits and symbols to half-width
     numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
     punctuation,  # marks, quotes and brackets in the convention of their language run
     spacing,  # spaces between Chinese, English, numbers and marks
+    variant,  # simplified / traditional script (OpenCC), on the final spacing: 明了 converts, 明　了 not
 )
 
 Run = Callable[[Document], None]

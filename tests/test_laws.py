@@ -61,3 +61,28 @@ def test_no_stage_but_the_content_stages_removes_a_letter(text):
 def test_laws_on_the_seed(seed_text):
     doc = check_laws(seed_text)
     assert doc.changes
+
+
+NORMALIZATION = {"width", "numbers", "punctuation", "spacing"}
+HAN_ONLY = regex.compile(r"[\p{Han}]+")
+OPTIONED = [Pipeline(digit_spacing=True), Pipeline(variant="auto"), Pipeline(variant="traditional")]
+
+
+@given(mixed_text)
+def test_normalization_changes_only_marks_spaces_and_widths(text):
+    """Width, numbers, punctuation and spacing never change a letter, digit or Han character (a full-width
+    letter becoming half-width is the same letter); the variant stage changes Han characters only."""
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage in NORMALIZATION:
+            assert letters(c.before) == letters(c.after), c
+        elif c.stage == "variant":
+            assert HAN_ONLY.fullmatch(c.before) and HAN_ONLY.fullmatch(c.after), c
+
+
+@given(mixed_text)
+def test_normalization_options_are_idempotent(text):
+    for pipeline in OPTIONED:
+        doc = pipeline.clean(text)
+        assert replay(text, doc.changes) == doc.text
+        assert pipeline.clean(doc.text).changes == []

@@ -13,7 +13,8 @@ Rules (each a change record, each can be switched off with ``--disable RULE``):
 - ``space-before-mark``: no space before an ASCII mark in English (``Province" :`` -> ``Province":``).
   (Here and not in the spacing stage: the space decides whether the runs join ``word .`` to what follows.)
 - ``brackets``: a matched pair of round brackets takes the form of the language it encloses: ``(二)``
-  -> ``（二）`` in Chinese, ``（2021-2025）`` -> ``(2021-2025)`` in English. Unmatched brackets stay.
+  -> ``（二）`` in Chinese, ``plan（2021-2025）to`` -> ``plan (2021-2025) to`` in English (with the spaces
+  that the full-width pair carried). Unmatched brackets stay.
 
 Which language a mark belongs to (``mark_lang``): the nearest letter or Han character before it in the
 same clause, labelled by the language runs (so ``app`` inside a Chinese clause is Chinese). A clause with
@@ -107,8 +108,8 @@ def doubled_edits(text: str, doubled) -> list[Edit]:
             continue
         if a.isascii() and b.isascii() and a != ",":
             continue  # ``..``, ``::``: paths and code
-        before = text[m.start() - 1] if m.start() else ""
-        after = text[m.end()] if m.end() < len(text) else ""
+        before = text[m.start() - 1] if m.start() else "\n"
+        after = text[m.end()] if m.end() < len(text) else "\n"
         if before in cls or after in cls:
             continue  # an ellipsis or a row of marks
         if a == "。" and before.isdigit() and after.isdigit():
@@ -311,8 +312,14 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
         if forms is None:
             continue
         for pos, target in ((o, forms[0]), (i, forms[1])):
-            if text[pos] != target:
-                edits.append(Edit(pos, pos + 1, target, "brackets"))
+            if text[pos] == target:
+                continue
+            if lang == "en":  # a full-width bracket carried its own space; the ASCII one needs it
+                if pos == o and pos and text[pos - 1].isalnum():
+                    target = " " + target
+                elif pos == i and pos + 1 < len(text) and text[pos + 1].isalnum():
+                    target += " "
+            edits.append(Edit(pos, pos + 1, target, "brackets"))
     return edits
 
 

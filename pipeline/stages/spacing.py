@@ -48,7 +48,7 @@ _FW_OPEN_CLASS = regex.escape(FW_OPEN)
 # Where a space may go in: around stretches of Han characters, and after ASCII marks glued to a word.
 # (Found from the Han stretches and the marks: one lookaround pattern over every position is 10x slower.)
 _HAN_RUN = regex.compile(r"[\p{Han}〇々]++")
-_GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + _FW_OPEN_CLASS + "])|[.:?!](?=[\p{Han}" + _FW_OPEN_CLASS + "])")
+_GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + _FW_OPEN_CLASS + r"])|[.:?!](?=[\p{Han}" + _FW_OPEN_CLASS + "])")
 _TOKEN = set("._-+%'’")  # characters that hold a Latin token together: PM2.5, COVID-19
 _OPENERS = FW_OPEN + "\"'(["
 _CLOSERS = FW_CLOSE + "\"')]"
