@@ -9,11 +9,17 @@ from .document import Document
 from .options import Options
 from .rules import ConfigError
 from .stages import invisible, segment, structure, translate
+from .stages import numbers, punctuation, spacing, variant, width
 
 STAGES = (
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
+    width,  # full-width letters, digits and symbols to half-width
+    numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
+    punctuation,  # marks, quotes and brackets in the convention of their language run
+    spacing,  # spaces between Chinese, English, numbers and marks
+    variant,  # simplified / traditional script (OpenCC), on the final spacing: 明了 converts, 明　了 not
     translate,  # translation units; fill the missing side (--translator), put it in place (--to)
 )
 

@@ -125,7 +125,7 @@ def test_markdown_of_a_plain_text_document(seed_text):
     lines = md.splitlines()
     assert lines[0] == "Article source: Government Office Updated: 2023-11-07"
     assert "# About the main work in 2023" in lines
-    assert "## 1\\. Education for young people was further deepened。" in lines
+    assert "## 1\\. Education for young people was further deepened." in lines
 
 
 def test_cli_writes_each_format_with_its_suffix(tmp_path):

@@ -86,3 +86,28 @@ def test_laws_hold_when_translating(translating, text):
         assert s.start == pos and s.end > s.start
         pos = s.end
     assert pos == len(doc.text)
+
+
+NORMALIZATION = {"width", "numbers", "punctuation", "spacing"}
+HAN_ONLY = regex.compile(r"[\p{Han}]+")
+OPTIONED = [Pipeline(digit_spacing=True), Pipeline(variant="auto"), Pipeline(variant="traditional")]
+
+
+@given(mixed_text)
+def test_normalization_changes_only_marks_spaces_and_widths(text):
+    """Width, numbers, punctuation and spacing never change a letter, digit or Han character (a full-width
+    letter becoming half-width is the same letter); the variant stage changes Han characters only."""
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage in NORMALIZATION:
+            assert letters(c.before) == letters(c.after), c
+        elif c.stage == "variant":
+            assert HAN_ONLY.fullmatch(c.before) and HAN_ONLY.fullmatch(c.after), c
+
+
+@given(mixed_text)
+def test_normalization_options_are_idempotent(text):
+    for pipeline in OPTIONED:
+        doc = pipeline.clean(text)
+        assert replay(text, doc.changes) == doc.text
+        assert pipeline.clean(doc.text).changes == []

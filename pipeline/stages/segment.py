@@ -41,6 +41,9 @@ _TOKEN = regex.compile(
 _CLAUSE_END = regex.compile(r"[，。；：？！?!]|(?<!\d)[,.;:]|[,.;:](?!\d)")
 _OPENING = regex.compile(r"[“‘《〈（(【〔\[「『]|(?<![\p{L}\p{N}])[\"']")
 _WORD = regex.compile(r"\p{Latin}+")
+# A clause end that a Latin phrase absorbed (``Customs, 2023``): such a phrase spans clauses, so it is
+# not a word inside a Chinese clause even when Han characters touch it.
+_INNER_CLAUSE_END = regex.compile(r"(?<!\d)[,;:!?]|[,;:!?](?!\d)|\.(?=\s)")
 
 
 def setup(options: Options) -> Callable[[Document], None]:
@@ -118,8 +121,10 @@ def _label_latin(text: str, tokens: list[list], detect) -> None:
             continue
         s, e = tok[0], tok[1]
         han_before = i > 0 and tokens[i - 1][3] == "zh" and not _CLAUSE_END.search(text, tokens[i - 1][1], s)
-        han_after = i + 1 < n and tokens[i + 1][3] == "zh" and not _CLAUSE_END.search(text, e, tokens[i + 1][0])
-        if han_before or han_after:
+        # A Latin token may end with the full stop of its clause (``Customs. 一``): search from it.
+        end = e - 1 if text[e - 1] == "." else e
+        han_after = i + 1 < n and tokens[i + 1][3] == "zh" and not _CLAUSE_END.search(text, end, tokens[i + 1][0])
+        if (han_before or han_after) and not _INNER_CLAUSE_END.search(text, s, e - 1):
             words = len(_WORD.findall(text, s, e)) if e - s < 64 else 99
             if words == 1 or (words <= 3 and han_before and han_after):
                 tok[2] = "zh"

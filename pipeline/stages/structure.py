@@ -74,7 +74,9 @@ def _join_edits(text: str, meta, heading) -> list[Edit]:
         brk = pos + len(line)
         pos = brk + 1
         logical = text[start:brk]
-        if (not line.strip() or not nxt.strip() or len(logical) < MIN_JOIN_LENGTH
+        # Spaces do not count: the spacing stage adds some after this stage, and cleaning the output
+        # again must not find the line long enough to join.
+        if (not line.strip() or not nxt.strip() or len(logical) - logical.count(" ") < MIN_JOIN_LENGTH
                 or _TERMINAL.search(line.rstrip()) or meta.match(logical) or meta.match(nxt)
                 or heading.match(nxt)):
             start = pos
