@@ -95,6 +95,11 @@ class Document:
     stats: dict = field(default_factory=dict)
     # Index into ``changes`` where each ``apply`` call started: lets us map positions back to the input.
     batches: list[int] = field(default_factory=list)
+    # A large file is cleaned piece by piece (whole paragraphs, see docs/batch.md). A piece knows whether
+    # it starts or ends the file (rules anchored there apply only then) and the language just before it.
+    at_start: bool = True
+    at_end: bool = True
+    lang_before: str | None = None
 
     # -- editing ---------------------------------------------------------------------------------
 

@@ -97,13 +97,33 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def publish(tmp: str, path: Path) -> None:
+    """Rename a finished temporary file onto ``path``, with the mode of the file it replaces (or the
+    usual mode of a new file: ``mkstemp`` makes temporary files readable by their owner only)."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = _FILE_MODE
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
 
 
 def describe_os_error(exc: OSError) -> str:

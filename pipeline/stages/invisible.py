@@ -20,6 +20,8 @@ from ..options import Options
 from ..rules import ConfigError, entry_name, read_toml, require, rules_dir
 
 NAME = "invisible"
+# Works on any run of whole paragraphs (large files are cleaned piece by piece): see docs/batch.md.
+CONTEXT = "paragraph"
 RULES = (
     "line-end", "zero-width", "bom", "soft-hyphen", "direction-mark", "control-char",
     "odd-space", "trailing-space", "blank-lines",
@@ -77,7 +79,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         if on("trailing-space"):
             doc.apply(NAME, (Edit(m.start(), m.end(), "", "trailing-space") for m in _TRAILING.finditer(doc.text)))
         if on("blank-lines"):
-            doc.apply(NAME, _blank_line_edits(doc.text))
+            doc.apply(NAME, _blank_line_edits(doc.text, doc.at_start, doc.at_end))
 
     return run
 
@@ -96,12 +98,12 @@ def _invisible_edits(text: str, pattern, chars) -> list[Edit]:
     return edits
 
 
-def _blank_line_edits(text: str) -> list[Edit]:
+def _blank_line_edits(text: str, at_start: bool = True, at_end: bool = True) -> list[Edit]:
     edits = []
     for m in _BLANKS.finditer(text):
-        if m.start() == 0:
+        if m.start() == 0 and at_start:
             keep = ""
-        elif m.end() == len(text):
+        elif m.end() == len(text) and at_end:
             keep = "\n"
         else:
             keep = "\n\n"
