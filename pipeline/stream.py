@@ -32,12 +32,11 @@ from .summary import spam_removed
 SNIFF_BYTES = 1 << 20  # the encoding of a large file is decided on its first megabyte
 READ_BYTES = 1 << 20
 
-# Where a piece may end: after a run of two or more line breaks (a blank line), before the next line.
-_BLANK_RUN = regex.compile(r"(?:\r\n|\r|\n){2,}+")
-_BLANK_RUN_LF = regex.compile(r"\n{2,}+")
+# Where a piece may end: after a run of blank lines, before a line that keeps something visible. A line
+# counts as blank when the enabled rules make it so in the whole document (``boundary``).
+_VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
 _LETTER = regex.compile(r"\p{L}")
-# Something that survives the invisible stage: not whitespace, control or format characters.
-_VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}\p{Zs}]")
+_BREAK = regex.compile(r"[\r\n]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
@@ -161,24 +160,35 @@ class Piece:
     at_end: bool
 
 
-def pieces(blocks: Iterable[str], size: int, *, crlf: bool = True) -> Iterator[Piece]:
+def boundary(line_end: bool = True, trailing_space: bool = True) -> regex.Pattern:
+    """A run of line breaks with only blank lines between them: CR and CRLF count as line breaks when
+    the ``line-end`` rule is on, lines of spaces as blank when ``trailing-space`` is on."""
+    brk = r"(?>\r\n|\r|\n)" if line_end else r"\n"  # atomic: CRLF is one break, never CR then LF
+    space = (r"[^\S\r\n]*+" if line_end else r"[^\S\n]*+") if trailing_space else ""
+    return regex.compile(brk + "(?:" + space + brk + ")++")
+
+
+def pieces(blocks: Iterable[str], size: int, *, cut_at: regex.Pattern | None = None) -> Iterator[Piece]:
     """Cut a stream of text into pieces of about ``size`` characters, each ending after a blank line.
 
     - A piece never ends inside a run of line breaks (the next piece starts a non-blank line).
     - The first piece holds at least one letter: lines without letters take the language after them.
     - A last piece with nothing visible joins the piece before it (its blank lines are the end's).
     """
-    boundary = _BLANK_RUN if crlf else _BLANK_RUN_LF
+    cut_at = cut_at or boundary()
     buf = ""
     offset = 0  # of buf in the decoded input
     held: Piece | None = None
     first = True
+    scanned = 0  # no cut was found before here (less a margin for a run the last block cut short)
     for block in blocks:
         buf += block
         while len(buf) > size:
-            cut = _cut(buf, size, boundary, need_letter=first)
+            cut = _cut(buf, max(size, scanned - 4096), cut_at, need_letter=first)
             if cut is None:
+                scanned = len(buf)
                 break
+            scanned = 0
             if held is not None:
                 yield held
             held = Piece(buf[:cut], offset, first, False)
@@ -194,13 +204,16 @@ def pieces(blocks: Iterable[str], size: int, *, crlf: bool = True) -> Iterator[P
         yield Piece(buf, offset, False, True)
 
 
-def _cut(buf: str, size: int, boundary, need_letter: bool) -> int | None:
-    pos = size
+def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | None:
+    """The end of the first blank-line run after ``pos`` that the next line survives, or None."""
     while True:
-        m = boundary.search(buf, pos)
-        if m is None or m.end() >= len(buf):
-            return None  # the run may go on in the next block: wait
-        if not need_letter or _LETTER.search(buf, 0, m.end()):
+        m = cut_at.search(buf, pos)
+        if m is None:
+            return None
+        line_end = _BREAK.search(buf, m.end())  # CR too: passing a cut by is always safe
+        if line_end is None:
+            return None  # the next line may go on in the next block: wait
+        if _VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
             return m.end()
         pos = m.end()
 
@@ -285,7 +298,8 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     problems_used = 0
     changes = spam = 0
     try:
-        for piece in pieces(decoder.blocks(), chunk_size, crlf=options.enabled("line-end")):
+        cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
+        for piece in pieces(decoder.blocks(), chunk_size, cut_at=cut_at):
             doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
                            at_end=piece.at_end, lang_before=pending_segment.lang if pending_segment else None)
             while problems_used < len(decoder.problems) and decoder.problems[problems_used][0] < piece.start + len(piece.text):
