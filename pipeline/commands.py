@@ -176,7 +176,7 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
                 manifest.save()
         writer.flush()
         if interrupted:
-            done = sum(1 for o in results.values() if not o.skipped)
+            done = sum(1 for o in results.values() if o.ok and not o.skipped)
             _err(f"interrupted: {done} of {len(todo)} files cleaned and recorded; run the same command "
                  "again to go on where it stopped", stderr)
             if report_out is not None:
