@@ -26,7 +26,7 @@ import regex
 
 from .document import Document
 from .report import LineIndex, document_stats, findings
-from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, decode
+from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode
 from .summary import spam_removed
 
 SNIFF_BYTES = 1 << 20  # the encoding of a large file is decided on its first megabyte
@@ -37,7 +37,6 @@ READ_BYTES = 1 << 20
 _VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
 _LETTER = regex.compile(r"\p{L}")
 _BREAK = regex.compile(r"[\r\n]")
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 # -- decoding ------------------------------------------------------------------------------------
@@ -90,7 +89,7 @@ class StreamDecoder:
         nul = data.find(b"\x00")
         if nul >= 0:
             raise DecodeError(f"binary data (NUL byte at offset {offset + nul})")
-        self.controls += sum(data.count(b) for b in _CONTROL_BYTES)
+        self.controls += count_controls(data)
 
     def _utf8(self, data: bytes) -> Iterator[str]:
         """UTF-8, with broken sequences replaced by U+FFFD and recorded, as ``decode`` does."""
