@@ -23,6 +23,7 @@ from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
 from .stream import clean_stream
 from .summary import spam_removed
+from .translation.backends import TranslationError
 from .writers import render, suffix_for
 
 
@@ -94,7 +95,7 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
         if check:
             out.findings = _finding_lines(doc, job.source, data)
             return out
-        rendered = render(doc, fmt).encode("utf-8")
+        rendered = render(doc, fmt, pipeline.options).encode("utf-8")
         out.suffix = suffix_for(fmt, doc.format)
         if in_place and job.source != STDIN:
             if doc.changes:
@@ -110,7 +111,7 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
             out.output = rendered.decode("utf-8")
     except DecodeError as exc:
         out.ok, out.error = False, str(exc)
-    except UsageError as exc:
+    except (UsageError, TranslationError) as exc:
         out.ok, out.error = False, str(exc)
     except OSError as exc:
         out.ok, out.error = False, describe_os_error(exc)

@@ -35,6 +35,7 @@ class Options:
     translator: str = "none"
     model: str | None = None
     bilingual: bool = False
+    beam_size: int = 2  # ct2 beam search width (1: greedy)
     # input and output
     format: str | None = None
     input_format: str | None = None
@@ -73,11 +74,14 @@ PATH_OPTIONS = ("output", "report", "rules")
 # The kind of an option whose default (None) does not say it.
 KINDS: dict[str, type] = {"progress": bool}
 SIZE_OPTIONS = ("stream_above", "chunk_size")
+# Whole-number options may be 1 or more, except these (``jobs = 0``: one per core).
+MINIMUM = {"jobs": 0}
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "spam": ("remove", "mask", "flag"),
     "variant": ("keep", "auto", "simplified", "traditional", "taiwan", "hongkong"),
     "to": ("en", "zh"),
+    "translator": ("none", "ct2", "openai"),
     "format": ("text", "markdown", "html", "jsonl", "tmx", "xliff"),
     "input_format": ("text", "markdown", "html"),
     "expect": ("en", "zh"),
@@ -107,8 +111,9 @@ def options_from_mapping(data: Mapping[str, Any], origin: str = "options") -> di
             if not isinstance(value, bool):
                 raise ConfigError(f"{origin}: option '{key}' must be true or false")
         elif kind is int:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{origin}: option '{key}' must be a whole number (0 or more)")
+            least = MINIMUM.get(name, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ConfigError(f"{origin}: option '{key}' must be a whole number, at least {least}")
         elif not isinstance(value, str):
             raise ConfigError(f"{origin}: option '{key}' must be a string")
         if name in SIZE_OPTIONS:

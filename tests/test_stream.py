@@ -160,6 +160,7 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
     from pipeline.options import Options
 
     assert whole_document_stages(Options()) == []
+    assert whole_document_stages(Options(to="en")) == ["translate"]  # units belong to the whole document
     assert context(SimpleNamespace(NAME="x"), Options()) == DOCUMENT
     auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
     assert context(auto, Options(variant="auto")) == DOCUMENT
