@@ -157,9 +157,10 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     with ExitStack() as stack:
         report_out = _open_report(stack, p.report) if p.report else None
         bar = _progress_bar(stack, options, p, todo, stderr)
-        writer = _InOrder(len(p.jobs), results, report_out, stdout, stderr, summary)
-        if bar is not None:
-            bar.set_postfix_str(f"{len(p.jobs) - len(todo)} skipped" if len(todo) < len(p.jobs) else "")
+        writer = _InOrder(len(p.jobs), results, report_out, stdout, stderr, summary, bar)
+        if bar is not None and len(todo) < len(p.jobs):
+            bar.set_postfix_str(f"{len(p.jobs) - len(todo)} unchanged, skipped")
+        finished = 0
         single_to_stdout = (p.out_dir is None and not settings.in_place and not check)
         try:
             for index, outcome in _engine(p, todo, stdout if single_to_stdout else None):
@@ -167,6 +168,8 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
                 if manifest is not None and index in hashes:
                     _remember(manifest, p.jobs[index], hashes[index], config, outcome)
                 if bar is not None:
+                    finished += 1
+                    bar.set_description(f"{finished}/{len(todo)} files", refresh=False)
                     bar.update(outcome.size)
                 writer.flush()
         except KeyboardInterrupt:
@@ -257,9 +260,9 @@ class _InOrder:
     """Emits results in input order whatever order they finish in: report lines, findings, errors."""
 
     def __init__(self, total: int, results: dict[int, Outcome], report, stdout: TextIO, stderr: TextIO,
-                 summary: Summary):
+                 summary: Summary, bar=None):
         self.total, self.results, self.report = total, results, report
-        self.stdout, self.stderr, self.summary = stdout, stderr, summary
+        self.stdout, self.stderr, self.summary, self.bar = stdout, stderr, summary, bar
         self.next = 0
 
     def flush(self) -> None:
@@ -271,7 +274,10 @@ class _InOrder:
 
     def _emit(self, outcome: Outcome) -> None:
         if not outcome.ok:
-            _err(f"{outcome.source}: {outcome.error}", self.stderr)
+            if self.bar is not None:  # above the bar, not through it
+                self.bar.write(f"duet: {outcome.source}: {outcome.error}", file=self.stderr)
+            else:
+                _err(f"{outcome.source}: {outcome.error}", self.stderr)
             return
         if self.report is not None:
             for part in iter_report(outcome):
@@ -299,7 +305,7 @@ def _progress_bar(stack: ExitStack, options: Options, p: Plan, todo: list, stder
         except OSError:
             pass
     bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1000, file=stderr,
-                                   desc=f"{len(todo)} files", dynamic_ncols=True))
+                                   desc=f"0/{len(todo)} files", dynamic_ncols=True))
     return bar
 
 

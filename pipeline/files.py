@@ -87,16 +87,18 @@ def output_path(out_dir: Path, rel: str, suffix: str | None = None) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename: a reader never sees half a file,
-    and a failed write leaves the previous file as it was."""
+    and a failed write leaves the previous file as it was. ``durable``: on disk before the rename
+    (``fsync``), so that a power cut cannot leave an empty file under the new name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         publish(tmp, path)
     except BaseException:
         try:

@@ -43,6 +43,13 @@ def hash_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """duet's own source: a changed stage changes outputs even when the version is the same."""
@@ -107,7 +114,7 @@ class Manifest:
             return None
         if not (self.out_dir / e["output"]).is_file():
             return None
-        if want_report and not (e.get("report") and self.report_path(e).is_file()):
+        if want_report and not (e.get("report") and _size(self.report_path(e)) == e.get("report_bytes")):
             return None
         return e
 
@@ -120,8 +127,10 @@ class Manifest:
         if report is not None:
             name = hashlib.blake2b(rel.encode(), digest_size=12).hexdigest() + ".json"
             entry["report"] = name
-            target = self.report_path(entry)
-            write_atomic(target, "".join(report).encode("utf-8"))
+            data = "".join(report).encode("utf-8")
+            # A copy kept for later runs, not the only one: no fsync (the size is checked before use).
+            write_atomic(self.report_path(entry), data, durable=False)
+            entry["report_bytes"] = len(data)
         self.entries[rel] = entry
         self.dirty = True
         if time.monotonic() - self.saved_at > SAVE_EVERY:

@@ -258,3 +258,25 @@ def test_the_python_api_example_in_the_docs_runs(tmp_path, monkeypatch):
     namespace: dict = {}
     exec(compile(code, "docs/batch.md", "exec"), namespace)  # the example asserts what it shows
     assert namespace["cleaned"] and all("\u200b" not in r["text"] for r in namespace["cleaned"])
+
+
+def test_every_command_line_option_is_an_option_of_the_config_file():
+    import dataclasses
+
+    import typer.main
+
+    from pipeline.cli import app
+    from pipeline.options import Options
+
+    fields = {f.name for f in dataclasses.fields(Options)}
+    command = typer.main.get_command(app)
+    for name in ("clean", "check"):
+        params = {p.name for p in command.commands[name].params} - {"inputs", "config", "no_config"}
+        assert params <= fields, params - fields
+
+
+def test_progress_in_files_and_megabytes_when_asked(corpus, tmp_path):
+    r = duet("clean", corpus, "-o", tmp_path / "out", "--progress", "-q")
+    err = r.stderr.decode()
+    assert "9/9 files: 100%" in err and "104k/104k" in err and "summary" not in err
+    assert "\rduet: " in err and "binary data (NUL byte at offset 8)\n" in err  # a line of its own
