@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TextIO
 
 from .document import Document
-from .files import STDIN, Job, UsageError, describe_os_error, output_path, publish, write_atomic
+from .files import STDIN, Job, UsageError, atomic_writer, describe_os_error, output_path, write_atomic
 from .registry import whole_document_stages
 from .report import LineIndex, document_stats, findings, report_line
 from .runner import Pipeline, format_for
@@ -130,6 +129,10 @@ def _streamable(pipeline: Pipeline, job: Job, fmt: str | None, doc_format: str, 
     return not whole_document_stages(pipeline.options)
 
 
+class _Unchanged(Exception):
+    """A file cleaned in place that nothing changed."""
+
+
 def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, check, in_place, report,
                     chunk_size, spill_dir, sink) -> Outcome:
     """A large file: read, cleaned and written piece by piece (see stream.py)."""
@@ -141,33 +144,20 @@ def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, chec
         target = output_path(out_dir, job.rel)
     else:
         target = None
-    tmp = None
-    try:
-        with open(job.source, "rb") as f:
-            if target is not None:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                with os.fdopen(fd, "wb") as dest:
-                    result = clean_stream(pipeline, f, job.source, dest, chunk_size=chunk_size,
-                                          report=report, check=False, spill_dir=spill_dir)
-                    dest.flush()
-                    os.fsync(dest.fileno())
-                if in_place and not result.changes:
-                    os.unlink(tmp)
-                else:
-                    publish(tmp, target)
-                tmp = None
-                out.written = str(target)
-            else:
-                result = clean_stream(pipeline, f, job.source, None if check else sink, chunk_size=chunk_size,
-                                      report=report, check=check, spill_dir=spill_dir)
-    except BaseException:
-        if tmp is not None:
+    with open(job.source, "rb") as f:
+        if target is None:
+            result = clean_stream(pipeline, f, job.source, None if check else sink, chunk_size=chunk_size,
+                                  report=report, check=check, spill_dir=spill_dir)
+        else:
             try:
-                os.unlink(tmp)
-            except OSError:
+                with atomic_writer(target) as dest:
+                    result = clean_stream(pipeline, f, job.source, dest, chunk_size=chunk_size, report=report,
+                                          check=False, spill_dir=spill_dir)
+                    if in_place and not result.changes:
+                        raise _Unchanged  # drops the copy: the input stays as it was
+            except _Unchanged:
                 pass
-        raise
+            out.written = str(target)
     out.size = result.size
     out.changes = result.changes
     out.stats = result.stats

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .files import write_atomic
+from .files import write_atomic, write_atomic_chunks
 from .options import RUN_OPTIONS, Options
 from .rules import rules_dir
 
@@ -127,10 +127,9 @@ class Manifest:
         if report is not None:
             name = hashlib.blake2b(rel.encode(), digest_size=12).hexdigest() + ".json"
             entry["report"] = name
-            data = "".join(report).encode("utf-8")
             # A copy kept for later runs, not the only one: no fsync (the size is checked before use).
-            write_atomic(self.report_path(entry), data, durable=False)
-            entry["report_bytes"] = len(data)
+            # Written as it is read: a large file's report line can be larger than memory allows.
+            entry["report_bytes"] = write_atomic_chunks(self.report_path(entry), report)
         self.entries[rel] = entry
         self.dirty = True
         if time.monotonic() - self.saved_at > SAVE_EVERY:

@@ -280,3 +280,16 @@ def test_progress_in_files_and_megabytes_when_asked(corpus, tmp_path):
     err = r.stderr.decode()
     assert "9/9 files: 100%" in err and "104k/104k" in err and "summary" not in err
     assert "\rduet: " in err and "binary data (NUL byte at offset 8)\n" in err  # a line of its own
+
+
+def test_a_large_file_cleaned_in_place_is_replaced_only_when_something_changed(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(("第一段\u200b。\n\n" + "Second paragraph.\n\n") * 200, encoding="utf-8")
+    small = ["--stream-above", "1KB", "--chunk-size", "1KB"]
+    r = duet("clean", "--in-place", big, *small)
+    assert r.returncode == 0, r.stderr
+    assert big.read_text(encoding="utf-8") == ("第一段。\n\n" + "Second paragraph.\n\n") * 199 + \
+        "第一段。\n\nSecond paragraph.\n"
+    before = big.stat().st_mtime_ns
+    assert duet("clean", "--in-place", big, *small).returncode == 0
+    assert big.stat().st_mtime_ns == before and not list(tmp_path.glob(".*"))
