@@ -32,15 +32,16 @@ def best_of(runs: int, fn, clock=time.process_time) -> float:
     return best
 
 
-def make_corpus(folder: Path, files: int) -> int:
-    """``files`` documents cut from the seed, each different (a number and a slice): returns bytes."""
+def make_corpus(folder: Path, files: int, repeat: int = 1) -> int:
+    """``files`` documents cut from the seed, each different (a number and a rotation of its paragraphs),
+    each ``repeat`` times as long as the seed: returns their total size in bytes."""
     seed = seed_text()
     paragraphs = seed.split("\n\n")
     total = 0
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(files):
         start = i % len(paragraphs)
-        text = f"第{i}号文件\n\n" + "\n\n".join(paragraphs[start:] + paragraphs[:start])
+        text = f"第{i}号文件\n\n" + "\n\n".join((paragraphs[start:] + paragraphs[:start]) * repeat)
         data = text.encode("utf-8")
         (folder / f"doc{i:04d}.txt").write_bytes(data)
         total += len(data)
