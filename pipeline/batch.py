@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TextIO
 
 from .document import Document
-from .files import STDIN, Job, UsageError, atomic_writer, describe_os_error, output_path, write_atomic
+from .files import (STDIN, Job, UsageError, atomic_writer, describe_os_error, output_path, remove_quietly,
+                    write_atomic)
 from .registry import whole_document_stages
 from .report import LineIndex, document_stats, findings, report_line
 from .runner import Pipeline, format_for
@@ -215,10 +216,7 @@ def discard_spills(outcome: Outcome) -> None:
     """Remove the temporary files of a large file's report and findings once they are copied."""
     for path in (outcome.report_file, outcome.findings_file):
         if path:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            remove_quietly(path)
 
 
 __all__ = ["Outcome", "Settings", "process", "run_batch", "UsageError"]

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from .batch import Outcome, Settings, discard_spills, iter_findings, iter_report
 from .engines import default_jobs, run_dask, run_here, run_pool
-from .files import STDIN, Job, UsageError, describe_os_error, discover, publish
+from .files import STDIN, Job, UsageError, describe_os_error, discover, publish, remove_quietly
 from .manifest import Manifest, config_hash, hash_file
 from .options import Options, find_config, load_config, options_from_mapping, parse_size
 from .rules import ConfigError
@@ -241,10 +241,7 @@ class _Report:
 
     def abandon(self) -> None:
         self.f.close()
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
+        remove_quietly(self.tmp)
 
 
 def _open_report(stack: ExitStack, path: Path) -> _Report:

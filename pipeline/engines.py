@@ -128,20 +128,21 @@ def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str
         futures = as_completed()
         index_of = {}
 
-        def submit(index: int, job: Job) -> bool:
+        def submit(index: int, job: Job) -> Outcome | None:
+            """Send one file to the cluster; an Outcome when its input cannot even be read here."""
             try:
                 data = None if shared_storage else _read(job)
             except OSError as exc:
-                return False, Outcome(job.source, ok=False, error=describe_os_error(exc))
+                return Outcome(job.source, ok=False, error=describe_os_error(exc))
             fut = client.submit(dask_task, options, job, remote, data, pure=False)
             index_of[fut.key] = (index, job)
             futures.add(fut)
-            return True, None
+            return None
 
-        def fill():
+        def fill() -> Results:
             for index, job in queue:
-                sent, failed = submit(index, job)
-                if not sent:
+                failed = submit(index, job)
+                if failed is not None:
                     yield index, failed
                 if futures.count() >= window:
                     return

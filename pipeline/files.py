@@ -123,11 +123,16 @@ def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
                 os.fsync(f.fileno())
         publish(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        remove_quietly(tmp)
         raise
+
+
+def remove_quietly(path: str | Path) -> None:
+    """Remove a temporary file that may already be gone."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _umask() -> int:

@@ -25,8 +25,9 @@ from typing import BinaryIO, Iterable, Iterator
 import regex
 
 from .document import Document
+from .files import remove_quietly
 from .report import LineIndex, document_stats, findings
-from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode
+from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, utf8_with_replacements
 from .summary import spam_removed
 
 SNIFF_BYTES = 1 << 20  # the encoding of a large file is decided on its first megabyte
@@ -99,29 +100,11 @@ class StreamDecoder:
             final = not data
             self._check_binary(data, base + len(pending))
             buf = pending + data
-            view = memoryview(buf)
-            parts: list[str] = []
-            pos = 0
-            while pos < len(buf):
-                try:
-                    text, used = codecs.utf_8_decode(view[pos:], "strict", final)
-                except UnicodeDecodeError as exc:
-                    good = str(view[pos:pos + exc.start], "utf-8")
-                    parts.append(good)
-                    self.chars += len(good)
-                    self.problems.append((self.chars, f"bytes {base + pos + exc.start}-{base + pos + exc.end - 1} "
-                                                      "are not valid UTF-8 and were replaced by U+FFFD"))
-                    parts.append("\ufffd")
-                    self.chars += 1
-                    pos += exc.end
-                    continue
-                parts.append(text)
-                self.chars += len(text)
-                pos += used
-                break  # the rest, if any, is an incomplete character: wait for more bytes
-            pending = buf[pos:]
-            base += pos
-            text = "".join(parts)
+            text, used, problems = utf8_with_replacements(buf, final=final, byte_offset=base, char_offset=self.chars)
+            self.problems.extend(problems)
+            self.chars += len(text)
+            pending = buf[used:]
+            base += used
             if text:
                 yield text
             if final:
@@ -251,10 +234,7 @@ class Spill:
 
     def discard(self) -> None:
         self.f.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        remove_quietly(self.path)
 
 
 def merge_stats(total: dict, part: dict) -> dict:

@@ -3,7 +3,6 @@ configuration file, and the publishing hooks (pre-commit, CI)."""
 
 import io
 import json
-import os
 import shlex
 import subprocess
 from pathlib import Path
