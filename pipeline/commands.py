@@ -193,7 +193,8 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
                 return FAILED
     stdout.flush()
     if not options.quiet and (len(p.jobs) > 1 or p.out_dir is not None or settings.in_place):
-        engine = f"{options.engine}, {p.workers} worker{'s' if p.workers != 1 else ''}"
+        workers = p.workers if options.engine == "dask" else min(p.workers, max(1, len(todo)))
+        engine = f"{options.engine}, {workers} worker{'s' if workers != 1 else ''}"
         for line in summary.lines(time.perf_counter() - started, check=check, engine=engine):
             _err(line, stderr)
     failed = summary.failed + len(p.problems)

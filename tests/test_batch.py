@@ -176,7 +176,7 @@ def test_every_option_can_come_from_the_config_file_and_the_command_line_wins(tm
 
 
 def test_config_show_names_the_command_line_and_reads_back_as_toml(tmp_path):
-    import tomllib
+    from pipeline.rules import tomllib
 
     out = io.StringIO()
     req = Request([], cli_options={"jobs": 3, "spam": "mask"}, no_config=True)
