@@ -1,5 +1,8 @@
 """The stages, in the order they run. Adding a stage: write ``pipeline/stages/NAME.py`` with ``NAME``,
-``RULES`` and ``setup(options)``, then add the module to ``STAGES`` below."""
+``RULES`` and ``setup(options)``, then add the module to ``STAGES`` below.
+
+A stage also says how much of a document it needs to see (``CONTEXT``, see ``context``): large files
+are cleaned piece by piece only when every enabled stage works on pieces."""
 
 from __future__ import annotations
 
@@ -41,3 +44,27 @@ def build(options: Options) -> list[tuple[str, Run]]:
         raise ConfigError(f"--disable: unknown stage or rule: {', '.join(unknown)} "
                           f"(known: {', '.join(sorted(known_names()))})")
     return [(stage.NAME, stage.setup(options)) for stage in STAGES if options.enabled(stage.NAME)]
+
+
+PARAGRAPH, DOCUMENT = "paragraph", "document"
+
+
+def context(stage, options: Options) -> str:
+    """How much text a stage needs: ``"paragraph"`` or ``"document"``.
+
+    ``"paragraph"`` promises that ``run(doc)`` on a piece of a document made of whole paragraphs (cut
+    after a blank line; ``doc.at_start``, ``doc.at_end`` and ``doc.lang_before`` describe where the piece
+    lies) makes the same edits as on the whole document. A stage declares it with a module attribute
+    ``CONTEXT``, or a function ``context(options)`` when it depends on the options (``variant = "auto"``
+    counts the whole document). A stage that says nothing needs the whole document: the safe default.
+    """
+    declared = getattr(stage, "context", None)
+    value = declared(options) if callable(declared) else getattr(stage, "CONTEXT", DOCUMENT)
+    if value not in (PARAGRAPH, DOCUMENT):
+        raise ConfigError(f"stage {stage.NAME}: context must be '{PARAGRAPH}' or '{DOCUMENT}', not {value!r}")
+    return value
+
+
+def whole_document_stages(options: Options) -> list[str]:
+    """The enabled stages that need the whole document (empty: pieces are fine)."""
+    return [s.NAME for s in STAGES if options.enabled(s.NAME) and context(s, options) == DOCUMENT]

@@ -21,6 +21,8 @@ from ..options import Options
 from ..rules import ConfigError, entry_name, read_toml, require, rules_dir
 
 NAME = "invisible"
+# Works on any run of whole paragraphs (large files are cleaned piece by piece): see docs/batch.md.
+CONTEXT = "paragraph"
 RULES = (
     "line-end", "zero-width", "bom", "soft-hyphen", "direction-mark", "control-char",
     "odd-space", "trailing-space", "blank-lines",
@@ -78,7 +80,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         if on("trailing-space"):
             doc.apply(NAME, (Edit(s, e, "", "trailing-space") for s, e in _trailing_spaces(doc.text)))
         if on("blank-lines") and ("\n\n\n" in doc.text or doc.text[:1] == "\n" or doc.text[-2:] == "\n\n"):
-            doc.apply(NAME, _blank_line_edits(doc.text))
+            doc.apply(NAME, _blank_line_edits(doc.text, doc.at_start, doc.at_end))
 
     return run
 
@@ -113,24 +115,27 @@ def _trailing_spaces(text: str) -> Iterator[tuple[int, int]]:
         pos = nl + 1
 
 
-def _blank_line_edits(text: str) -> list[Edit]:
-    """Blank lines at the start go, runs of blank lines become one, the end keeps one newline."""
+def _blank_line_edits(text: str, at_start: bool = True, at_end: bool = True) -> list[Edit]:
+    """Blank lines at the start go, runs of blank lines become one, the end keeps one newline.
+
+    A piece of a larger document (``at_start`` or ``at_end`` false) has no start or end of its own there:
+    its blank lines at that side are treated as any run in the middle."""
     edits = []
     n = len(text)
     pos = 0
-    while pos < n and text[pos] == "\n":
+    while at_start and pos < n and text[pos] == "\n":
         pos += 1
     if pos:
         edits.append(Edit(0, pos, "", "blank-lines"))
     end = n
-    while end > pos and text[end - 1] == "\n":
+    while at_end and end > pos and text[end - 1] == "\n":
         end -= 1
     while True:
         i = text.find("\n\n\n", pos, end)
         if i < 0:
             break
         j = i + 3
-        while text[j] == "\n":
+        while j < end and text[j] == "\n":
             j += 1
         edits.append(Edit(i, j, "\n\n", "blank-lines"))
         pos = j

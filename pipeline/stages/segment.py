@@ -26,6 +26,9 @@ from ..document import Document, Segment, merge_runs
 from ..options import Options
 
 NAME = "segment"
+# Works on any run of whole paragraphs; a piece of a large file gets the language before it
+# (``doc.lang_before``) for its leading lines without letters. See docs/batch.md.
+CONTEXT = "paragraph"
 RULES = ()
 
 _HAN_INNER = r"[\p{Han}\d%.,，、；：“”‘’《》〈〉（）()〔〕【】·…—\-～~/。 \u3000]"
@@ -50,20 +53,22 @@ def setup(options: Options) -> Callable[[Document], None]:
     detect = None  # no statistical detector yet: every Latin phrase is English
 
     def run(doc: Document) -> None:
-        doc.segments = segment(doc.text, detect)
+        doc.segments = segment(doc.text, detect, doc.lang_before)
 
     return run
 
 
-def segment(text: str, detect: Callable[[str], bool] | None = None) -> list[Segment]:
-    """Cover ``text`` with language runs (see the module docstring for the rules)."""
+def segment(text: str, detect: Callable[[str], bool] | None = None,
+            lang_before: str | None = None) -> list[Segment]:
+    """Cover ``text`` with language runs (see the module docstring for the rules). ``lang_before``:
+    the language of the text before this one, when it continues a larger document."""
     runs: list[list] = []  # [start, end, lang or None]
     pos = 0
     for line_end in _line_ends(text):
         runs.extend(_line_runs(text, pos, line_end, detect))
         pos = line_end
     # Lines without any strong token take the language before them (or after, at the start).
-    last = None
+    last = lang_before
     for r in runs:
         if r[2] is None:
             r[2] = last

@@ -23,6 +23,8 @@ from ..options import Options
 from ..rules import ConfigError, entry_name, read_toml, require, rules_dir
 
 NAME = "structure"
+# Works on any run of whole paragraphs (large files are cleaned piece by piece): see docs/batch.md.
+CONTEXT = "paragraph"
 RULES = ("join-broken-line",)
 
 MIN_JOIN_LENGTH = 20  # characters in the line before the break

@@ -37,12 +37,21 @@ UNIT_FORMATS = ("jsonl", "tmx", "xliff")
 UNITS_KEY = "_units"  # doc.stats key of the units (hidden from the report's stats)
 
 
+def _wants_units(options: Options) -> bool:
+    return bool(options.to or options.expect or options.bilingual or options.format in UNIT_FORMATS
+                or options.translator != "none")
+
+
+def context(options: Options) -> str:
+    """Large files go piece by piece only when this stage does nothing (see registry.context): units,
+    their translations and their summary are the whole document's."""
+    return "document" if _wants_units(options) and options.enabled(NAME) else "paragraph"
+
+
 def setup(options: Options) -> Callable[[Document], None]:
     if options.translator not in ("none", "ct2", "openai"):
         raise ConfigError(f"--translator must be none, ct2 or openai, not {options.translator!r}")
-    wants_units = bool(options.to or options.expect or options.bilingual or options.format in UNIT_FORMATS
-                       or options.translator != "none")
-    if not wants_units or not options.enabled(NAME):
+    if not _wants_units(options) or not options.enabled(NAME):
         return lambda doc: None
     glossary = load_glossary(options.terms) if options.terms else Glossary()
     backends = make_backends(options, directions(options))
