@@ -72,8 +72,8 @@ def segmenter(options) -> Callable[[str], list[Segment]]:
 
     relabel = segment.setup(options)
 
-    def run(text: str) -> list[Segment]:
-        scratch = Document(text)
+    def run(text: str, lang_before: str | None = None) -> list[Segment]:
+        scratch = Document(text, lang_before=lang_before)
         relabel(scratch)
         return scratch.segments
 
@@ -90,7 +90,7 @@ def resegmenter(options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         if doc.segments and any(c.stage not in _BEFORE_SEGMENT for c in doc.changes):
-            doc.segments = runs_of(doc.text)
+            doc.segments = runs_of(doc.text, doc.lang_before)
 
     return run
 

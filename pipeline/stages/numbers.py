@@ -20,6 +20,7 @@ from ..options import Options
 
 NAME = "numbers"
 RULES = ("decimal-point", "wan-separator")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
 
 _DECIMAL = regex.compile(r"(?<=\d)。(?=\d)")
 _MIXED = regex.compile(r"(?<!\d[.,]|\d)(\d+)\.(\d+)((?:,\d{3})++)(?![\d,]|\.\d)")

@@ -36,6 +36,7 @@ from ..typography import (ASCII_CLAUSE, CLOSING, FW_CLAUSE, FW_OPEN, Conventions
 
 NAME = "punctuation"
 RULES = ("doubled-mark", "punct-width", "quotes", "brackets", "space-before-mark")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
 
 SPACES = "\t" + space_chars()
 CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
@@ -67,7 +68,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         for _ in range(ROUNDS):
             changed = doc.apply(NAME, doubled_edits(doc.text, doubled)) if on("doubled-mark") else 0
             text = doc.text
-            langs = LangIndex(runs_of(decision_view(text)) if doc.segments else [])
+            langs = LangIndex(runs_of(decision_view(text), doc.lang_before) if doc.segments else [])
             edits: list[Edit] = []
             if on("punct-width"):
                 edits += width_edits(text, langs, marks, conv)
@@ -154,8 +155,8 @@ def _ends_chinese_sentence(text: str, i: int) -> bool:
     j = i - 1
     while j >= 0 and text[j] in CLOSING:
         j -= 1
-    if j < 0 or text[j].isdigit():
-        return False
+    if j < 0 or text[j] == "\n" or text[j].isdigit():
+        return False  # nothing before it on its line: the start of a piece must behave like a line start
     nxt = text[i + 1] if i + 1 < len(text) else "\n"
     return not (nxt.isalnum() and not is_han(nxt))
 

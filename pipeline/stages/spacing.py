@@ -35,6 +35,7 @@ from ..typography import (FW_CLAUSE, FW_CLOSE, FW_OPEN, Conventions, LangIndex,
 NAME = "spacing"
 RULES = ("space-fullwidth", "space-han-latin", "digit-spacing", "space-after-mark",
          "space-in-chinese", "kept-space", "ideographic-space", "collapse-spaces")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
 
 SPACES = space_chars()
 # Runs of spaces that may need a decision: two or more, an odd space, or a space next to a character
@@ -63,7 +64,7 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         protect_urls(doc)
-        langs = LangIndex(runs_of(decision_view(doc.text)) if doc.segments else [])
+        langs = LangIndex(runs_of(decision_view(doc.text), doc.lang_before) if doc.segments else [])
         spacer = Spacer(doc.text, langs, conv, digit_spacing)
         edits = []
         for m in _SPACE_RUN.finditer(doc.text):

@@ -31,6 +31,12 @@ from ..typography import protect_urls
 NAME = "variant"
 RULES = ("variant-convert", "variant-mixed")
 
+
+def context(options: Options) -> str:
+    """``auto`` follows the majority of the whole document; the other modes work paragraph by paragraph
+    (in a large file cleaned piece by piece, ``keep`` flags a mix of scripts within each piece)."""
+    return "document" if options.variant == "auto" and options.enabled(NAME) else "paragraph"
+
 TARGET_CONFIG = {"simplified": "t2s", "traditional": "s2t", "taiwan": "s2tw", "hongkong": "s2hk"}
 SIMPLIFIED_ONLY = ("s2t", "s2tw", "s2hk")  # a form all three change exists in no traditional standard
 MAX_FLAGS = 100

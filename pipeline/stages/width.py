@@ -23,6 +23,7 @@ from ..typography import load_conventions, protect_urls
 
 NAME = "width"
 RULES = ("fullwidth-alnum", "fullwidth-symbol")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
 
 _ALNUM = regex.compile(r"[０-９Ａ-Ｚａ-ｚ]+(?:．[０-９Ａ-Ｚａ-ｚ]+)*+")
 _STOP_BETWEEN = regex.compile(r"(?<=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])．(?=[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
