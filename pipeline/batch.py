@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
-from .document import Document
 from .files import STDIN, Job, UsageError, describe_os_error, output_path, write_atomic
-from .report import LineIndex, findings, report_line
+from .report import UNTRANSLATED, Finding, LineIndex, findings, report_line
 from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
 from .writers import render, suffix_for
@@ -29,6 +28,7 @@ class Outcome:
     report: str = ""  # the report line (JSON)
     findings: list[str] = field(default_factory=list)  # ``path:line:col: rule: message``
     changes: int = 0
+    untranslated: int = 0  # ``duet check --expect``: runs of the other language
     stats: dict = field(default_factory=dict)
     size: int = 0  # input bytes
 
@@ -55,7 +55,9 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
         out.changes = len(doc.changes)
         out.stats = doc.stats
         if check:
-            out.findings = _finding_lines(doc, job.source, data)
+            found = findings(doc, pipeline.options.expect)
+            out.untranslated = sum(f.rule.startswith(UNTRANSLATED) for f in found)
+            out.findings = _finding_lines(found, job.source, data)
             return out
         rendered = render(doc, fmt).encode("utf-8")
         if in_place and job.source != STDIN:
@@ -77,11 +79,11 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
     return out
 
 
-def _finding_lines(doc: Document, source: str, data: bytes) -> list[str]:
+def _finding_lines(found: list[Finding], source: str, data: bytes) -> list[str]:
     # Line numbers refer to the decoded input, which the pipeline does not keep: decode it again.
     index = LineIndex(decode(data).text)
     lines = []
-    for f in findings(doc):
+    for f in found:
         line, col = index.line_col(f.offset)
         lines.append(f"{source}:{line}:{col}: {f.rule}: {f.message}")
     return lines

@@ -95,7 +95,7 @@ def clean_command(req: Request, *, check: bool = False, stdout: TextIO | None = 
     failed = sum(not o.ok for o in outcomes) + len(problems)
     if failed:
         return FAILED
-    if check and any(o.changes for o in outcomes):
+    if check and any(o.changes or o.untranslated for o in outcomes):
         return FINDINGS
     return OK
 
