@@ -26,10 +26,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+import re
+
 import regex
 
-from ..document import Document, Segment, merge_runs
+from ..document import Document, Segment
 from ..options import Options
+from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
 
 NAME = "segment"
 DETECT_OTHER = "detect-other"
@@ -37,26 +40,30 @@ RULES = (DETECT_OTHER,)
 
 MIN_DETECT_WORDS = 4  # shorter Latin phrases stay English
 
-_HAN = r"[\p{Han}〇々]"
+# The tokenizer is a standard-library ``re`` pattern: its engine scans this pattern about three times faster
+# than the ``regex`` module (docs/segment.md). The script classes are ``regex``'s \p{Han}, \p{Latin}, ...
+# as ranges (pipeline/script_classes.py). No possessive quantifiers (Python 3.10): each loop runs over a
+# class disjoint from what follows it, or is a single loop followed by one class, so the scan is linear.
+_HAN = f"[{HAN}]"
 _HAN_INNER = r"[\d%.,，、；：“”‘’《》〈〉（）()〔〕【】·…—\-～~/。 \u3000]"
 # A Latin phrase: words and the spaces, digits and ASCII punctuation between them, ending on a letter,
-# a digit or ``%``; a number written before it (``5。780,000 primary``) belongs to it. One character class
-# in a loop, so the scan stays linear and fast; the lookbehinds stop a number being retried from inside.
-_LATIN_INNER = r"[\p{Latin}\d'’\-_./@&+%# \t,;:()\"“”‘’–—!?]"
-_NUMBER = r"(?<!\d)(?<!\d[.,:。/\-])\d++(?:[.,:。/\-]\d++)*+%?[ \t]*+"
-_TOKEN = regex.compile(
-    rf"(?P<zh>{_HAN}++(?:{_HAN_INNER}++{_HAN}++)*+)"
-    rf"|(?P<en>(?:{_NUMBER})?\p{{Latin}}(?:{_LATIN_INNER}*[\p{{Latin}}\d%])?)"
-    r"|(?P<other>[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}\p{Thai}"
-    r"\p{Devanagari}]++)"
+# a digit or ``%``; a number written before it (``5。780,000 primary``) belongs to it. The lookbehinds
+# stop a number from being retried from inside itself.
+_LATIN_INNER = rf"[{LATIN}\d'’\-_./@&+%# \t,;:()\"“”‘’–—!?]"
+_NUMBER = r"(?<!\d)(?<!\d[.,:。/\-])\d+(?:[.,:。/\-]\d+)*%?[ \t]*"
+_TOKEN = re.compile(
+    rf"(?P<zh>{_HAN}+(?:{_HAN_INNER}+{_HAN}+)*)"
+    rf"|(?P<en>(?:{_NUMBER})?[{LATIN}](?:{_LATIN_INNER}*[{LATIN}\d%])?)"
+    rf"|(?P<other>[{OTHER_SCRIPTS}]+)"
 )
 _CLAUSE_END = regex.compile(r"[，。；：？！?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d)")
 _LAST_CLAUSE_END = regex.compile(r"(?r)(?:[，。；：？！?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d))[^\S\n]*+")
+_ENDS_AND_SPACES = "，。；：？！?!,.;: \t\u3000"
 _OPENING = regex.compile(r"[“‘《〈（(【〔\[「『]|(?<![\p{L}\p{N}])[\"']")
 _TRAILING_NUMBER = regex.compile(r"(?<=[ \t])\d[\d.,]*+%?\Z")
-_ENGLISH_FUNCTION_WORD = regex.compile(r"\b(?:[Tt]he|THE|[Aa]nd|AND)\b")
+_ENGLISH_FUNCTION_WORD = re.compile(r"\b(?:[Tt]he|THE|[Aa]nd|AND)\b")
 # The start of a word with a Latin letter in it, up to that letter (the lookbehind keeps it linear).
-_WORD_START = regex.compile(r"(?<![\p{Latin}\d'’\-_./@&+%#])[\d'’\-_./@&+%#]*+\p{Latin}")
+_WORD_START = re.compile(rf"(?<![{LATIN}\d'’\-_./@&+%#])[\d'’\-_./@&+%#]*[{LATIN}]")
 _SPACE = regex.compile(r"\s")
 
 Detector = Callable[[str], bool]  # True when a Latin phrase is not English
@@ -119,52 +126,73 @@ def _numbers_join_han(text: str, starts: list[int], ends: list[int], langs: list
 def _label_latin(text: str, starts: list[int], ends: list[int], langs: list[str], detect) -> None:
     """Turn the ``en`` tokens into ``zh`` (embedded in a Chinese clause) or ``other`` where they are."""
     n = len(starts)
-    # Clause number of each token, and how many Han / Latin tokens each clause holds.
-    clause = [0] * n
-    han_count = [0]
-    latin_count = [0]
-    c = 0
-    for i in range(n):
-        if i and starts[i] > ends[i - 1] and _CLAUSE_END.search(text, ends[i - 1], starts[i]):
-            c += 1
-            han_count.append(0)
-            latin_count.append(0)
-        clause[i] = c
-        if langs[i] == "zh":
-            han_count[c] += 1
-        elif langs[i] == "en":
-            latin_count[c] += 1
-    script = langs[:]  # the decisions look at the script of the neighbours, not at their new label
-    # Pass 1: Latin glued to Han (no space between) is written inside Chinese: ``使用GitLab``,
-    # ``GDP增长``. Pass 2: Latin set off by spaces is embedded only in a clause where Han stretches
-    # are at least as many as the Latin phrases left (``全省 GDP 增长``, not ``Visit 哈铁集团 now``).
-    for glued_pass in (True, False):
-        for i in range(n):
-            if langs[i] != "en":
-                continue
-            c = clause[i]
-            before = i > 0 and script[i - 1] == "zh" and clause[i - 1] == c
-            after = i + 1 < n and script[i + 1] == "zh" and clause[i + 1] == c
-            if not (before or after):
-                continue
-            if glued_pass:
-                glued = (before and not _has_space(text, ends[i - 1], starts[i])) or \
-                        (after and not _has_space(text, ends[i], starts[i + 1]))
-                if not glued:
-                    continue
-            elif han_count[c] < latin_count[c]:
-                continue
-            words = _words(text, starts[i], ends[i])
-            if words == 1 or (words <= 3 and before and after):
-                langs[i] = "zh"
-                latin_count[c] -= 1
+    near_han = [i for i in range(n) if langs[i] == "en" and ((i and langs[i - 1] == "zh")
+                                                             or (i + 1 < n and langs[i + 1] == "zh"))]
+    if near_han:
+        _embed_short_latin(text, starts, ends, langs, near_han)
     if detect is None:
         return
     # A phrase with ``the`` or ``and`` is English: the detector is asked about the rest only.
+    function_word = _ENGLISH_FUNCTION_WORD.search
     for i in range(n):
-        if langs[i] == "en" and not _ENGLISH_FUNCTION_WORD.search(text, starts[i], ends[i]) \
+        if langs[i] == "en" and not function_word(text, starts[i], ends[i]) \
                 and _words(text, starts[i], ends[i]) >= MIN_DETECT_WORDS and detect(text[starts[i]:ends[i]]):
             langs[i] = "other"
+
+
+def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: list[str],
+                       near_han: list[int]) -> None:
+    """Latin next to Han in the same clause becomes ``zh`` when it is short and written inside Chinese.
+
+    Pass 1: Latin glued to Han (no space between) is written inside Chinese: ``使用GitLab``, ``GDP增长``.
+    Pass 2: Latin set off by spaces is embedded only in a clause with at least as many Han stretches as
+    Latin phrases left (``全省 GDP 增长``, not ``Visit 哈铁集团 now``). Either way: one word, or up to three
+    with Han on both sides. Clauses are worked out only around these tokens, each token once.
+    """
+    n = len(starts)
+    script = langs[:]  # decisions look at the script of the neighbours, not at their new label
+    joined: dict[int, bool] = {}  # k -> no clause end between tokens k and k + 1
+    clause_of: dict[int, int] = {}  # token -> first token of its clause
+    counts: dict[int, list[int]] = {}  # first token of a clause -> [Han stretches, Latin phrases]
+
+    def same_clause(k: int) -> bool:
+        if k not in joined:
+            joined[k] = starts[k + 1] == ends[k] or not _CLAUSE_END.search(text, ends[k], starts[k + 1])
+        return joined[k]
+
+    def clause(i: int) -> list[int]:
+        if i not in clause_of:
+            first, last = i, i
+            while first and same_clause(first - 1):
+                first -= 1
+            while last + 1 < n and same_clause(last):
+                last += 1
+            members = range(first, last + 1)
+            counts[first] = [sum(script[k] == "zh" for k in members), sum(langs[k] == "en" for k in members)]
+            clause_of.update(dict.fromkeys(members, first))
+        return counts[clause_of[i]]
+
+    for glued_pass in (True, False):
+        for i in near_han:
+            if langs[i] != "en":
+                continue
+            before = i > 0 and script[i - 1] == "zh" and same_clause(i - 1)
+            after = i + 1 < n and script[i + 1] == "zh" and same_clause(i)
+            if not (before or after):
+                continue
+            if glued_pass:
+                if not ((before and not _has_space(text, ends[i - 1], starts[i]))
+                        or (after and not _has_space(text, ends[i], starts[i + 1]))):
+                    continue
+            else:
+                han, latin = clause(i)
+                if han < latin:
+                    continue
+            words = _words(text, starts[i], ends[i])
+            if words == 1 or (words <= 3 and before and after):
+                langs[i] = "zh"
+                if not glued_pass:
+                    clause(i)[1] -= 1
 
 
 def _has_space(text: str, start: int, end: int) -> bool:
@@ -177,21 +205,25 @@ def _words(text: str, start: int, end: int) -> int:
 
 
 def _runs(text: str, starts: list[int], ends: list[int], langs: list[str]) -> list[Segment]:
-    """Segments from the labelled tokens: one cut wherever the label changes."""
-    bounds = [0]
-    labels = [langs[0]]
+    """Segments from the labelled tokens: one cut wherever the label changes (runs are never empty:
+    each holds at least one token)."""
+    out = []
+    run_start, lang = 0, langs[0]
     for i in range(1, len(starts)):
-        if langs[i] != langs[i - 1]:
-            bounds.append(_ownership_cut(text, ends[i - 1], starts[i]))
-            labels.append(langs[i])
-    bounds.append(len(text))
-    return merge_runs(zip(bounds, bounds[1:], labels))
+        if langs[i] != lang:
+            cut = _ownership_cut(text, ends[i - 1], starts[i])
+            out.append(Segment(run_start, cut, lang))
+            run_start, lang = cut, langs[i]
+    out.append(Segment(run_start, len(text), lang))
+    return out
 
 
 def _ownership_cut(text: str, start: int, end: int) -> int:
     """Where the neutral stretch ``text[start:end]`` between two runs of different languages splits."""
     if start == end:
         return start
+    if not text[start:end].strip(_ENDS_AND_SPACES):  # ``,`` or ``。 ``: all of it ends the clause before
+        return end
     nl = text.rfind("\n", start, end)
     if nl >= 0:  # the rest of the line goes with its last run, the next line starts its own
         return nl + 1
