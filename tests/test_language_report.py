@@ -120,3 +120,15 @@ def test_empty_document_stats():
     assert language_stats(Pipeline().clean("")) == {
         "chars_by_lang": {"zh": 0, "en": 0, "other": 0}, "lang_switches": 0, "paragraphs": 0,
         "mixed_paragraphs": 0, "mixed_paragraph_share": 0.0}
+
+
+def test_detect_other_rule_switches_off_from_the_command_line(tmp_path):
+    path = tmp_path / "fr.txt"
+    path.write_text("中文。Les cinq anciens aident les enfants des villages.\n", encoding="utf-8")
+    langs = {}
+    for args in ((), ("--disable", "detect-other")):
+        report = tmp_path / "r.jsonl"
+        assert duet("clean", path, "--report", report, *args).returncode == 0
+        langs[args] = [s["lang"] for s in json.loads(report.read_text(encoding="utf-8"))["segments"]]
+    assert langs[()] == ["zh", "other"]
+    assert langs[("--disable", "detect-other")] == ["zh", "en"]
