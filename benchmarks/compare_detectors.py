@@ -159,7 +159,7 @@ def throughput(text: str, detect) -> float:
 def start_time(name: str) -> float:
     """Seconds to import and build a candidate and answer once, in a fresh interpreter."""
     code = (f"import sys, time; sys.path[:0] = [{str(ROOT)!r}, {str(Path(__file__).parent)!r}]; "
-            f"t = time.perf_counter(); import compare_detectors as c; "
+            f"import compare_detectors as c; t = time.perf_counter(); "
             f"c.CANDIDATES[{name!r}]()('The province cares for the next generation.'); "
             f"print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

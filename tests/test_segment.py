@@ -1,11 +1,14 @@
 """Language runs: clause-level zh/en/other decisions, input/expected pairs per rule, the labelled sets."""
 
+import sys
+
 import pytest
 import regex
 
 import labelled
 from pipeline import Pipeline
 from pipeline.registry import known_names
+from pipeline.rules import ConfigError
 from pipeline.stages.segment import DETECT_OTHER, english_or_other, segment
 
 DETECT = english_or_other()
@@ -120,6 +123,13 @@ def test_detector_only_sees_phrases_without_english_function_words():
 def test_detector_has_no_opinion_on_text_cld2_refuses():
     assert DETECT("bad \x00 control \x7f characters here") is False
     assert DETECT("lone \ud800 surrogate in a phrase") is False
+
+
+def test_a_missing_detector_is_a_configuration_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pycld2", None)  # import fails as if it were not installed
+    with pytest.raises(ConfigError, match="pycld2.*--disable detect-other"):
+        Pipeline()
+    assert Pipeline(disable=[DETECT_OTHER]).clean("中文").segments[0].lang == "zh"
 
 
 def test_the_stage_uses_the_detector_and_it_can_be_switched_off():

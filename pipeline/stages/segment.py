@@ -31,6 +31,7 @@ import regex
 
 from ..document import Document, Segment
 from ..options import Options
+from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
 
 NAME = "segment"
@@ -84,7 +85,11 @@ def english_or_other() -> Detector:
     CLD2 catches every pinyin and European phrase there, wrongly flags the fewest English runs, is the
     fastest, and loads in milliseconds. ``Unknown`` counts as English: CLD2 has no opinion then.
     """
-    import pycld2
+    try:
+        import pycld2
+    except ImportError:
+        raise ConfigError(f"{NAME}: rule {DETECT_OTHER} needs pycld2 (pip install pycld2); "
+                          f"or switch it off with --disable {DETECT_OTHER}") from None
 
     def not_english(run: str) -> bool:
         try:
