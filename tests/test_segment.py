@@ -33,6 +33,12 @@ def test_short_latin_inside_a_chinese_clause_is_chinese(text):
 
 def test_two_latin_words_on_one_side_of_han_stay_english():
     assert runs("快递企业Closely cooperate,") == [("快递企业", "zh"), ("Closely cooperate,", "en")]
+    assert runs("In Qiqihar 齐齐哈尔, it acted.") == [("In Qiqihar ", "en"), ("齐齐哈尔, ", "zh"), ("it acted.", "en")]
+
+
+@pytest.mark.parametrize("text", ["Gu Xiulian同志讲话。", "使用Microsoft Teams。", "欢迎使用Microsoft Office 365。"])
+def test_names_of_up_to_three_capitalized_words_glued_to_han_are_chinese(text):
+    assert runs(text) == [(text, "zh")]
 
 
 def test_chinese_name_inside_english_is_a_chinese_run():

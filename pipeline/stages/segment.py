@@ -7,9 +7,10 @@ Script decides, not statistics (docs/segment.md has the measurements behind this
    Cyrillic, ...). No token crosses a line end.
 2. A clause ends at ``，。；：？！,.;:?!`` (not between digits) and at a line end. A Latin phrase is ``en``,
    except a short one inside a Chinese clause (``app``, ``PM2.5``, ``5G``, ``AI``, a brand), which belongs
-   to the Chinese run: one word next to Han, or up to three words with Han on both sides, in a clause
-   with at least as many Han stretches as Latin phrases (so ``Created by 哈铁集团 for the workers`` keeps
-   its English, and only ``哈铁集团`` is Chinese). Every Han character is in a ``zh`` run.
+   to the Chinese run: one word next to Han, or up to three words with Han on both sides (or glued to Han
+   on one side, each word with a capital: a name like ``Wang Zhijun同志``), when it is glued to the Han or
+   in a clause with at least as many Han stretches as Latin phrases (so ``Created by 哈铁集团 for the
+   workers`` keeps its English, and only ``哈铁集团`` is Chinese). Every Han character is in a ``zh`` run.
 3. A number written against Han (``by 2.6万个``, ``team。2023年``) goes with the Han: it is a Chinese
    quantity or date.
 4. What lies between two tokens of different languages is split by ownership: a clause-ending mark
@@ -64,6 +65,7 @@ _TRAILING_NUMBER = regex.compile(r"(?<=[ \t])\d[\d.,]*+%?\Z")
 _ENGLISH_FUNCTION_WORD = re.compile(r"\b(?:[Tt]he|THE|[Aa]nd|AND)\b")
 # The start of a word with a Latin letter in it, up to that letter (the lookbehind keeps it linear).
 _WORD_START = re.compile(rf"(?<![{LATIN}\d'’\-_./@&+%#])[\d'’\-_./@&+%#]*[{LATIN}]")
+_WORD = re.compile(r"[^\s,;:()\"“”‘’–—!?]+")
 _SPACE = re.compile(r"\s")
 
 Detector = Callable[[str], bool]  # True when a Latin phrase is not English
@@ -151,7 +153,9 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
     Pass 1: Latin glued to Han (no space between) is written inside Chinese: ``使用GitLab``, ``GDP增长``.
     Pass 2: Latin set off by spaces is embedded only in a clause with at least as many Han stretches as
     Latin phrases left (``全省 GDP 增长``, not ``Visit 哈铁集团 now``). Either way: one word, or up to three
-    with Han on both sides. Clauses are worked out only around these tokens, each token once.
+    with Han on both sides; glued on one side only, up to three when each has a capital or digit (a name
+    or brand: ``Gu Xiulian同志``, ``使用Microsoft Teams``; ``快递企业Closely cooperate`` stays English,
+    and so does ``In Qiqihar 齐齐哈尔,``). Clauses are worked out only around these tokens, each once.
     """
     n = len(starts)
     script = langs[:]  # decisions look at the script of the neighbours, not at their new label
@@ -193,7 +197,8 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
                 if han < latin:
                     continue
             words = _words(text, starts[i], ends[i])
-            if words == 1 or (words <= 3 and before and after):
+            if words == 1 or (words <= 3 and (before and after
+                                              or glued_pass and _is_name(text, starts[i], ends[i]))):
                 langs[i] = "zh"
                 if not glued_pass:
                     clause(i)[1] -= 1
@@ -201,6 +206,12 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
 
 def _has_space(text: str, start: int, end: int) -> bool:
     return start < end and _SPACE.search(text, start, end) is not None
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """Every word has a capital or a digit: a name or brand (``Wang Zhijun``, ``Microsoft Office 365``),
+    not an English phrase left in a Chinese clause (``Closely cooperate``)."""
+    return all(any(c.isupper() or c.isdigit() for c in m.group()) for m in _WORD.finditer(text, start, end))
 
 
 def _words(text: str, start: int, end: int) -> int:
