@@ -200,7 +200,7 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     failed = summary.failed + len(p.problems)
     if failed:
         return FAILED
-    if check and any(o.changes for o in results.values()):
+    if check and any(o.changes or o.untranslated for o in results.values()):
         return FINDINGS
     return OK
 
