@@ -77,13 +77,14 @@ def title_case(phrase: str) -> str:
 
 def is_title(text: str) -> bool:
     """Two or more major words, all capitalized ("Five Old Men", "Caring for the Next Generation")."""
-    majors = [w for w in text.replace("-", " ").split() if w.lower() not in MINOR and _LETTER.match(w)]
+    words = text.replace("-", " ").split()
+    majors = [w for i, w in enumerate(words) if (i == 0 or w.lower() not in MINOR) and _LETTER.match(w)]
     return len(majors) >= 2 and all(w[0].isupper() for w in majors)
 
 
 def is_shouted(text: str) -> bool:
     """All capitals, two letters or more ("CUSTOMS WORK COMMITTEE")."""
-    return text.isupper() and sum(c.isalpha() for c in text[:3]) >= 2
+    return text.isupper() and sum(c.isalpha() for c in text[:8]) >= 2
 
 
 def apply_case(matched: str, canonical: str, mode: str, initial: bool) -> str:
@@ -95,9 +96,12 @@ def apply_case(matched: str, canonical: str, mode: str, initial: bool) -> str:
     """
     if mode == "exact":
         return canonical
-    if is_shouted(matched):
+    if is_shouted(matched) and is_shouted(canonical.upper()):
         return canonical.upper()
-    out = title_case(canonical) if mode == "title" and is_title(matched) else canonical
+    out = canonical
+    # (A canonical already in heading style, or of one major word, has no heading style of its own.)
+    if mode == "title" and is_title(matched) and not is_title(canonical) and is_title(title_case(canonical)):
+        out = title_case(canonical)
     if initial and matched[:1].isupper() and out[:1].islower():
         out = out[0].upper() + out[1:]
     return out

@@ -112,4 +112,15 @@ def load_config(path: Path) -> dict[str, Any]:
     data = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("duet", {})
-    return options_from_mapping(data, str(path))
+    values = options_from_mapping(data, str(path))
+    if "terms" in values:  # a glossary path in a config file is relative to that file
+        values["terms"] = tuple(_beside(path, name) for name in values["terms"])
+    return values
+
+
+def _beside(config: Path, name: str) -> str:
+    """A path-like glossary name (it has a slash or ends in .toml) relative to the config's folder."""
+    looks_like_path = "/" in name or "\\" in name or name.endswith(".toml")
+    if looks_like_path and not Path(name).is_absolute():
+        return str(Path(config).parent / name)
+    return name

@@ -24,7 +24,7 @@ Matching (docs/terms.md has the reasons):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
@@ -45,8 +45,13 @@ STOP = frozenset("a an and at by for in of on the to with".split())
 _WORD = r"[\p{Latin}\p{N}]+(?:['’\-][\p{Latin}\p{N}]+)*"
 _TOKEN = regex.compile(_WORD)
 # The word just before a position (matched backwards from it) and just after, across one space.
-_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{Latin}\p{N}'’\-])(" + _WORD + ") ")
+_WORD_BEFORE = regex.compile(r"(?r)(?<![\p{Latin}\p{N}])(" + _WORD + ") ")
 _WORD_AFTER = regex.compile(r" (" + _WORD + r")(?![\p{Latin}\p{N}])")
+# The same, letters and digits only: how a repair's neighbour is looked up (see _compositions).
+_PLAIN = r"[\p{Latin}\p{N}]+"
+_PLAIN_TOKEN = regex.compile(_PLAIN)
+_PLAIN_BEFORE = regex.compile(r"(?r)(?<![\p{Latin}\p{N}])(" + _PLAIN + ") ")
+_PLAIN_AFTER = regex.compile(r" (" + _PLAIN + r")(?![\p{Latin}\p{N}])")
 MAX_PHRASE_WORDS = 12
 _HAN = regex.compile(r"\p{Han}")
 UNTRANSLATED_SPARE_HAN = 2  # Han characters beside the term in its stretch (省, 市, 全省 ...)
@@ -69,7 +74,7 @@ class Matcher:
     automaton: AhoCorasick
     forms: list[Form | None]  # per pattern: the form it spells, if it is one
     heads: list[tuple[int, ...]]  # per pattern: the terms whose head noun it is
-    head_vocab: list[frozenset[str]]  # per pattern: the content words of those terms together
+    pairs: dict[tuple[int, str], tuple[int, ...]]  # (head pattern, content word) -> terms with both
     plurals: list[str]  # per term: the canonical plural ('' when it has none)
     vocab: list[frozenset[str]]  # per term: the content words of all its forms
     known: list[frozenset[tuple[str, ...]]]  # per term: its forms as content-word keys
@@ -77,7 +82,11 @@ class Matcher:
     file_of: list[str]
     zh_automaton: AhoCorasick | None
     zh_terms: list[int]  # per Chinese pattern: its term
+    keys: list[str]  # the patterns, lower case
     longest: int
+    # Repairs next to repairs: per canonical form (lower case), the patterns that hold or overlap it,
+    # by the word before and by the word after it (see _compositions).
+    around: dict[str, tuple[dict, dict]]
 
 
 def setup(options: Options) -> Callable[[Document], None]:
@@ -153,14 +162,24 @@ def build(glossary: Glossary) -> Matcher:
             if text:
                 add(text, Form(i, plural, "term-case", False))
                 all_forms[i].append(text)
+    variant_forms: list[list[tuple[str, bool, bool]]] = [[] for _ in terms]  # (text, plural, weak)
     for weak in (False, True):
         for i, t in enumerate(terms):
             for v in t.weak_variants if weak else t.variants:
                 vp = pluralize(v)
-                add(v, Form(i, False, "term-variant", weak))
-                if vp:
-                    add(vp, Form(i, True, "term-variant", weak))
-                all_forms[i] += [v] + ([vp] if vp else [])
+                variant_forms[i] += [(v, False, weak)] + ([(vp, True, weak)] if vp else [])
+    for i, vs in enumerate(variant_forms):
+        for v, plural, weak in vs:
+            add(v, Form(i, plural, "term-variant", weak))
+            all_forms[i].append(v)
+    # A term whose English holds another's ("Provincial" + 关工委's) takes that term's variants in its
+    # place too: "Provincial Customs Work Committee" is repaired to 省关工委 in one step.
+    for i, plural, outer, (a, b), j, inner_plural in _nested(terms, plurals):
+        for v, v_plural, weak in variant_forms[j]:
+            if v_plural == inner_plural:
+                derived = outer[:a] + lower(v) + outer[b:]
+                add(derived, Form(i, plural, "term-variant", weak))
+                all_forms[i].append(derived)
     keys = sorted(slots, key=slots.get)
     automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
     zh_keys: dict[str, int] = {}
@@ -168,15 +187,96 @@ def build(glossary: Glossary) -> Matcher:
         for zh in (t.zh, *t.zh_variants):
             zh_keys.setdefault(zh, i)
     zh_automaton = AhoCorasick(list(zh_keys), matchkind=MatchKind.Standard) if zh_keys else None
+    around = _compositions(keys, forms, {lower(f) for i, t in enumerate(terms) for f in (t.en, plurals[i]) if f})
     vocab = [frozenset(w for f in fs for w in content_key(f)) for fs in all_forms]
     return Matcher(
         glossary=glossary, automaton=automaton, forms=forms, heads=heads, plurals=plurals,
-        head_vocab=[frozenset().union(*(vocab[t] for t in ts)) for ts in heads], vocab=vocab,
+        vocab=vocab,
+        pairs=_pairs(heads, vocab),
         known=[frozenset(content_key(f) for f in fs) for fs in all_forms],
         known_sets=[tuple(frozenset(content_key(f)) for f in fs) for fs in all_forms],
-        file_of=[t.file for t in terms], zh_automaton=zh_automaton, zh_terms=list(zh_keys.values()),
-        longest=max(map(len, keys), default=0),
+        file_of=[t.file for t in terms], zh_automaton=zh_automaton, zh_terms=list(zh_keys.values()), keys=keys,
+        longest=max(map(len, keys), default=0), around=around,
     )
+
+
+def _nested(terms, plurals):
+    """Canonical forms that hold another term's canonical form as whole words:
+    ``(term, plural, its form in lower case, (start, end) of the inner form, inner term, inner plural)``."""
+    owners: dict[str, tuple[int, bool]] = {}
+    for i, t in enumerate(terms):
+        for text, plural in ((t.en, False), (plurals[i], True)):
+            if text:
+                owners.setdefault(lower(" ".join(text.split())), (i, plural))
+    ordered = sorted(owners)
+    automaton = AhoCorasick(ordered, matchkind=MatchKind.Standard)
+    for outer in ordered:
+        i, plural = owners[outer]
+        for ri, a, b in automaton.find_matches_as_indexes(outer, overlapping=True):
+            j, inner_plural = owners[ordered[ri]]
+            if j != i and (a == 0 or outer[a - 1] == " ") and (b == len(outer) or outer[b] == " "):
+                yield i, plural, outer, (a, b), j, inner_plural
+
+
+def _pairs(heads, vocab) -> dict[tuple[int, str], tuple[int, ...]]:
+    """Index the terms by (head word, another of their words): a head shared by thousands of terms
+    ("system") is then narrowed by the word beside it in one look-up."""
+    pairs: dict[tuple[int, str], tuple[int, ...]] = {}
+    for h, terms in enumerate(heads):
+        for t in terms:
+            for word in vocab[t]:
+                pairs[(h, word)] = pairs.get((h, word), ()) + (t,)
+    return pairs
+
+
+def _compositions(keys: list[str], forms: list, canonical: set[str]):
+    """Which patterns a repair can complete, for each canonical form it may write.
+
+    A repair writes a canonical form R; the words around it may then complete a pattern Q that holds
+    R ("provincial" + R = 省关工委's canonical) or that shares R's first or last words (a variant
+    "customs and working committee" before R = "working committee for ..."). For each R, two tables:
+    the patterns that go on before R, by the word just before R, and the ones that go on after R, by
+    the word just after it; each entry ``(Q, delta)``: Q starts ``delta`` characters before R.
+    """
+    ordered = sorted(canonical)
+    automaton = AhoCorasick(ordered, matchkind=MatchKind.Standard)
+    around: dict[str, tuple[dict, dict]] = {}
+
+    def add(r: str, qi: int, delta: int) -> None:
+        q = keys[qi]
+        before, after = around.setdefault(r, ({}, {}))
+        if delta > 0:
+            words = _PLAIN_TOKEN.findall(q[: delta - 1])
+            if words:
+                before.setdefault(words[-1], []).append((qi, delta))
+        else:
+            words = _PLAIN_TOKEN.findall(q[len(r) - delta :])
+            if words:
+                after.setdefault(words[0], []).append((qi, delta))
+
+    prefixes: dict[str, list[int]] = {}  # a proper word prefix of a pattern -> patterns
+    suffixes: dict[str, list[int]] = {}
+    for qi, q in enumerate(keys):
+        if forms[qi] is None:
+            continue
+        for ri, a, b in automaton.find_matches_as_indexes(q, overlapping=True):
+            if (b - a) < len(q) and (a == 0 or q[a - 1] == " ") and (b == len(q) or q[b] == " "):
+                add(ordered[ri], qi, a)
+        words = q.split(" ")
+        for k in range(1, len(words)):
+            prefixes.setdefault(" ".join(words[:k]), []).append(qi)
+            suffixes.setdefault(" ".join(words[k:]), []).append(qi)
+    for r in ordered:
+        words = r.split(" ")
+        for k in range(1, len(words)):
+            head, tail = " ".join(words[:k]), " ".join(words[k:])
+            for qi in prefixes.get(tail, ()):  # Q begins with R's last words
+                if len(keys[qi]) > len(tail):
+                    add(r, qi, -(len(head) + 1))
+            for qi in suffixes.get(head, ()):  # Q ends with R's first words
+                if len(keys[qi]) > len(head):
+                    add(r, qi, len(keys[qi]) - len(head))
+    return around
 
 
 # -- one document ----------------------------------------------------------------------------------
@@ -195,6 +295,45 @@ def _merge(spans) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
+
+
+def _without_possessive(text: str) -> str:
+    for mark in ("'s", "’s", "'", "’"):
+        if text.endswith(mark):
+            return text[: -len(mark)]
+    return text
+
+
+def _may_have_partner(text: str, s: int, e: int, vocab: frozenset[str]) -> bool:
+    """A quick look with string methods before the careful one: is the nearest content word before
+    the head, or the one after a preposition that follows it, one of ``vocab``? (True when unsure.)"""
+    p = s
+    for _ in range(4):  # the head, then up to three stop words to the left
+        if p < 2 or text[p - 1] != " ":
+            break
+        k = text.rfind(" ", max(0, p - 32), p - 1)
+        if k < 0:
+            return True  # a long word, or the text's first: let the careful look decide
+        word = text[k + 1 : p - 1].lower()
+        if not word.isalpha():
+            return True
+        if word not in STOP:
+            if word_key(word) in vocab:
+                return True
+            break
+        p = k + 1
+    p = e
+    for i in range(4):
+        if text[p : p + 1] != " ":
+            return False
+        k = text.find(" ", p + 1, p + 32)
+        word = text[p + 1 : k if k > 0 else p + 32].lower()
+        if not word.isalpha():
+            return i > 0  # after a preposition: let the careful look decide
+        if word not in STOP:
+            return i > 0 and word_key(word) in vocab
+        p = k if k > 0 else p + 32
+    return False
 
 
 def _rendering(left, head, right, vocab):
@@ -221,8 +360,9 @@ class Sweep:
 
     def __init__(self, doc: Document, matcher: Matcher, on: Callable[[str], bool]):
         self.doc, self.m, self.on = doc, matcher, on
-        self._zh_present: set[int] | None = None
+        self._zh_hits: list[tuple[int, int, int]] | None = None
         self.attested: set[str] = set()
+        self._zh_files: set[str] | None = None
         # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam".
         self.spam = _merge((f.start, f.end) for f in doc.flags if f.stage == "spam" and f.end > f.start)
 
@@ -231,7 +371,9 @@ class Sweep:
         if m.automaton is None:
             return
         text = doc.text
-        form_hits, head_hits = self.hits(text, [(0, len(text))], heads=True)
+        low = lower(text)
+        raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
+        form_hits, head_hits = self.hits(text, raw, heads=True)
         self.attested = {m.file_of[f.term] for _, _, f in form_hits if f.rule == "term-variant" and not f.weak}
         chosen = self.choose(form_hits)
         held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
@@ -245,21 +387,42 @@ class Sweep:
             applied = doc.apply(NAME, edits)
             if not applied:
                 break
-            # Look again around each repair: its new neighbours may now form a term.
+            # Look again at each repair: with its neighbours it may now form a longer term.
             text = doc.text
-            pad = m.longest + 2
-            windows = _merge((max(0, c.start - pad), min(len(text), c.start + len(c.after) + pad))
-                             for c in doc.changes[-applied:])
-            chosen = self.choose(self.hits(text, windows)[0])
+            chosen = self.choose(self.hits(text, self.composed(text, doc.changes[-applied:]))[0])
             held.update(f.term for _, _, f in chosen)
             edits = self.edits(text, chosen)
         self.settle_unknown(unknown, held)
 
     # -- matching --------------------------------------------------------------------------------
 
-    def hits(self, text: str, windows, heads: bool = False):
-        """Whole-word matches in ``windows`` of ``text`` inside English runs and outside spam:
-        ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``."""
+    def composed(self, text: str, changes):
+        """Pattern matches that the given repairs may have completed: ``(pattern, start, end)``."""
+        m = self.m
+        raw = []
+        for c in changes:
+            form = _without_possessive(lower(c.after))
+            tables = m.around.get(form)
+            if tables is None:
+                continue
+            candidates = []
+            if tables[0] and text[c.start - 1 : c.start] == " ":
+                w = _PLAIN_BEFORE.match(text, max(0, c.start - 64), c.start)
+                candidates += tables[0].get(w.group(1).lower(), ()) if w else ()
+            end = c.start + len(form)
+            if tables[1] and text[end : end + 1] == " ":
+                w = _PLAIN_AFTER.match(text, end, end + 64)
+                candidates += tables[1].get(w.group(1).lower(), ()) if w else ()
+            for qi, delta in candidates:
+                s = c.start - delta
+                q = m.keys[qi]
+                if s >= 0 and lower(text[s : s + len(q)]) == q:
+                    raw.append((qi, s, s + len(q)))
+        return raw
+
+    def hits(self, text: str, raw, heads: bool = False):
+        """The automaton's matches ``(pattern, start, end)`` that are whole words inside English runs
+        and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``."""
         m = self.m
         forms, head_terms = m.forms, m.heads
         segs = self.doc.segments
@@ -268,47 +431,47 @@ class Sweep:
         spam = self.spam
         n = len(text)
         form_hits, head_hits = [], []
-        for ws, we in windows:
-            low = lower(text[ws:we])
-            for idx, s, e in m.automaton.find_matches_as_indexes(low, overlapping=True):
-                s += ws
-                e += ws
-                if s:
-                    c = text[s - 1]
-                    if (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
-                        continue
-                if e < n:
-                    c = text[e]
-                    if (c.isalnum() or c == "_") and c < "\u2e80":
-                        continue
-                if starts and e > en_ends[bisect_right(starts, s) - 1]:
+        for idx, s, e in raw:
+            if s:
+                c = text[s - 1]
+                if (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
                     continue
-                if spam and self.in_spam(s, e):
+            if e < n:
+                c = text[e]
+                if (c.isalnum() or c == "_") and c < "\u2e80":
                     continue
-                f = forms[idx]
-                if f is not None:
-                    form_hits.append((s, e, f))
-                if heads and head_terms[idx]:
-                    head_hits.append((s, e, idx))
+            if starts and e > en_ends[bisect_right(starts, s) - 1]:
+                continue
+            if spam and self.in_spam(s, e):
+                continue
+            f = forms[idx]
+            if f is not None:
+                form_hits.append((s, e, f))
+            if heads and head_terms[idx]:
+                head_hits.append((s, e, idx))
         return form_hits, head_hits
 
     def in_spam(self, s: int, e: int) -> bool:
         i = bisect_right(self.spam, (s, float("inf"))) - 1
         return (i >= 0 and self.spam[i][1] > s) or (i + 1 < len(self.spam) and self.spam[i + 1][0] < e)
 
-    def zh_present(self) -> set[int]:
-        """Terms whose Chinese form occurs anywhere in the document (computed once, when needed)."""
-        if self._zh_present is None:
+    def zh_hits(self) -> list[tuple[int, int, int]]:
+        """Every Chinese form in the text as it was first seen, ``(pattern, start, end)`` by start.
+        The stage edits English only, so these offsets hold until its first repair is applied."""
+        if self._zh_hits is None:
             zh = self.m.zh_automaton
             found = zh.find_matches_as_indexes(self.doc.text, overlapping=True) if zh else []
-            self._zh_present = {self.m.zh_terms[i] for i, _, _ in found}
-        return self._zh_present
+            self._zh_hits = sorted(found, key=lambda h: (h[1], -h[2]))
+        return self._zh_hits
+
+    def zh_present(self) -> set[int]:
+        """Terms whose Chinese form occurs anywhere in the document."""
+        return {self.m.zh_terms[i] for i, _, _ in self.zh_hits()}
 
     def domain_shown(self, file: str) -> bool:
-        if file in self.attested:
-            return True
-        files = {self.m.file_of[t] for t in self.zh_present()}
-        return file in files
+        if file not in self.attested and self._zh_files is None:
+            self._zh_files = {self.m.file_of[t] for t in self.zh_present()}
+        return file in self.attested or file in self._zh_files
 
     def choose(self, form_hits):
         """Leftmost match first; at the same start the longest; weak variants only where attested."""
@@ -356,7 +519,7 @@ class Sweep:
         common with one known form. Only terms the document holds (a known form or the Chinese) count.
         """
         m = self.m
-        eligible = {f.term for _, _, f in chosen}
+        eligible = {f.term for _, _, f in chosen} | self.zh_present()
         starts = [s for s, _, _ in chosen]
         ends = [e for _, e, _ in chosen]
         segs = self.doc.segments
@@ -367,19 +530,25 @@ class Sweep:
             return x >= 0 and ends[x] > at
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
+        vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
         for s, e, idx in head_hits:
             if known(s):
                 continue  # part of a known rendering
-            terms = [t for t in m.heads[idx] if t in eligible or t in self.zh_present()]
-            if not terms:
-                continue
+            vocab = vocab_of.get(idx)
+            if vocab is None:
+                vocab = vocab_of[idx] = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
+            if not vocab or not _may_have_partner(text, s, e, vocab):
+                continue  # no word of its terms beside it
             lo, hi = (0, len(text))
             if segs:
                 g = segs[bisect_right(seg_starts, s) - 1]
                 lo, hi = g.start, g.end
-            left, right = self.neighbours(text, s, e, lo, hi, m.head_vocab[idx], known)
-            if all(w[3] is None for w in left) and all(w[3] is None for w in right):
-                continue  # no content word beside the head
+            left, right = self.neighbours(text, s, e, lo, hi, vocab, known)
+            # The terms with this head and one of the words beside it, held by the document.
+            terms = sorted({t for w in left + right if w[3] is not None
+                            for t in m.pairs.get((idx, w[3]), ()) if t in eligible})
+            if not terms:
+                continue
             head = (s, e, "", word_key(text[s:e]))
             best = None
             for t in terms:
@@ -455,10 +624,11 @@ class Sweep:
     def flag_untranslated(self, text: str) -> None:
         """A Chinese term standing alone in an English clause: English on one side, English or the
         line's end on the other, and no other Chinese beside it but a prefix like 省."""
-        zh = self.m.zh_automaton
         segs = self.doc.segments
-        if zh is None or not segs:
+        hits = self.zh_hits()
+        if not hits or not segs:
             return
+        zh_starts = [s for _, s, _ in hits]
         for i, g in enumerate(segs):
             if g.lang != "zh" or g.end - g.start > UNTRANSLATED_MAX_CHARS:
                 continue
@@ -470,10 +640,12 @@ class Sweep:
             if not ((left_en and (right_en or line_end)) or (line_start and right_en)):
                 continue
             found, end = [], -1
-            for idx, s, e in sorted(zh.find_matches_as_indexes(body, overlapping=True),
-                                    key=lambda h: (h[1], -h[2])):
-                if s >= end:
-                    found.append((idx, s, e))
+            i = bisect_left(zh_starts, g.start)
+            while i < len(hits) and hits[i][1] < g.end:
+                idx, s, e = hits[i]
+                i += 1
+                if s >= end and e <= g.end:
+                    found.append((idx, s - g.start, e - g.start))
                     end = e
             # The Chinese stretch must be the term itself (give or take a prefix like 省 or 市),
             # not a Chinese clause that happens to contain it.
