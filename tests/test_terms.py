@@ -136,13 +136,20 @@ def test_provincial_forms_are_repaired_in_one_step():
     assert [(c.rule, c.before) for c in doc.changes] == [("term-variant", "provincial Customs and Work Commission")]
 
 
-def test_a_repair_that_completes_a_longer_term_is_followed_up(tmp_path):
+@pytest.mark.parametrize("text,expected", [
+    ("The great Old Bureau met.", "The Chief Bureau met."),        # a term around the repair
+    ("The Old Bureau park met.", "The Next Park Authority met."),   # a term over the repair's last word
+    ("The sub Old Bureau met.", "The Deputy Office met."),         # a term over its first word
+])
+def test_a_repair_that_completes_another_term_is_followed_up(tmp_path, text, expected):
     path = tmp_path / "g.toml"
     path.write_text('[[term]]\nzh = "甲"\nen = "Next Office"\nvariants = ["Old Bureau"]\n\n'
-                    '[[term]]\nzh = "乙"\nen = "Chief Bureau"\nvariants = ["great next office"]\n', encoding="utf-8")
+                    '[[term]]\nzh = "乙"\nen = "Chief Bureau"\nvariants = ["great next office"]\n\n'
+                    '[[term]]\nzh = "丙"\nen = "Park Authority"\nvariants = ["office park"]\n\n'
+                    '[[term]]\nzh = "丁"\nen = "Deputy"\nvariants = ["sub next"]\n', encoding="utf-8")
     p = Pipeline(terms=[str(path)])
-    doc = p.clean("The great Old Bureau met.")
-    assert doc.text == "The Chief Bureau met."
+    doc = p.clean(text)
+    assert doc.text == expected
     assert p.clean(doc.text).changes == []
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import regex
@@ -113,6 +114,7 @@ def lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def word_key(word: str) -> str:
     """A content word as the consistency check compares it: lower case, no possessive, singular."""
     w = word.lower()
@@ -188,13 +190,14 @@ def build(glossary: Glossary) -> Matcher:
             zh_keys.setdefault(zh, i)
     zh_automaton = AhoCorasick(list(zh_keys), matchkind=MatchKind.Standard) if zh_keys else None
     around = _compositions(keys, forms, {lower(f) for i, t in enumerate(terms) for f in (t.en, plurals[i]) if f})
-    vocab = [frozenset(w for f in fs for w in content_key(f)) for fs in all_forms]
+    keyed = [[content_key(f) for f in fs] for fs in all_forms]
+    vocab = [frozenset(w for k in ks for w in k) for ks in keyed]
     return Matcher(
         glossary=glossary, automaton=automaton, forms=forms, heads=heads, plurals=plurals,
         vocab=vocab,
         pairs=_pairs(heads, vocab),
-        known=[frozenset(content_key(f) for f in fs) for fs in all_forms],
-        known_sets=[tuple(frozenset(content_key(f)) for f in fs) for fs in all_forms],
+        known=[frozenset(ks) for ks in keyed],
+        known_sets=[tuple(frozenset(k) for k in ks) for ks in keyed],
         file_of=[t.file for t in terms], zh_automaton=zh_automaton, zh_terms=list(zh_keys.values()), keys=keys,
         longest=max(map(len, keys), default=0), around=around,
     )
@@ -221,12 +224,12 @@ def _nested(terms, plurals):
 def _pairs(heads, vocab) -> dict[tuple[int, str], tuple[int, ...]]:
     """Index the terms by (head word, another of their words): a head shared by thousands of terms
     ("system") is then narrowed by the word beside it in one look-up."""
-    pairs: dict[tuple[int, str], tuple[int, ...]] = {}
+    pairs: dict[tuple[int, str], list[int]] = {}
     for h, terms in enumerate(heads):
         for t in terms:
             for word in vocab[t]:
-                pairs[(h, word)] = pairs.get((h, word), ()) + (t,)
-    return pairs
+                pairs.setdefault((h, word), []).append(t)
+    return {k: tuple(v) for k, v in pairs.items()}
 
 
 def _compositions(keys: list[str], forms: list, canonical: set[str]):
@@ -246,11 +249,14 @@ def _compositions(keys: list[str], forms: list, canonical: set[str]):
         q = keys[qi]
         before, after = around.setdefault(r, ({}, {}))
         if delta > 0:
-            words = _PLAIN_TOKEN.findall(q[: delta - 1])
+            word = q[: delta - 1].rsplit(" ", 1)[-1]
+            words = [word] if word.isalnum() else _PLAIN_TOKEN.findall(word)
             if words:
                 before.setdefault(words[-1], []).append((qi, delta))
         else:
-            words = _PLAIN_TOKEN.findall(q[len(r) - delta :])
+            rest = q[len(r) + delta :]  # what Q holds after R: " word ..."
+            word = rest[1:].split(" ", 1)[0] if rest.startswith(" ") else ""
+            words = [word] if word.isalnum() else _PLAIN_TOKEN.findall(word)
             if words:
                 after.setdefault(words[0], []).append((qi, delta))
 
