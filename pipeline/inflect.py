@@ -42,7 +42,8 @@ def pluralize_word(word: str) -> str | None:
     if low in IRREGULAR:
         plural = IRREGULAR[low]
         return plural.upper() if upper else word[0] + plural[1:]
-    if low in PLURAL_ONLY or not low[-1:].isalpha() or (low.endswith("s") and not low.endswith(("ss", "us", "is"))):
+    already_plural = low.endswith("s") and not low.endswith(("ss", "us", "is"))
+    if low in PLURAL_ONLY or already_plural or not low[-1:].isalpha():
         return None
     if low.endswith(("s", "x", "z", "ch", "sh")):
         suffix = "es"

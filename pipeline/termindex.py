@@ -148,7 +148,8 @@ def build(glossary: Glossary) -> Matcher:
         pairs=_pairs(heads, vocab),
         known=[frozenset(ks) for ks in keyed],
         known_sets=[tuple(frozenset(k) for k in ks) for ks in keyed],
-        file_of=[t.file for t in terms], zh_automaton=zh_automaton, zh_terms=list(zh_keys.values()), keys=keys,
+        file_of=[t.file for t in terms], zh_automaton=zh_automaton, zh_terms=list(zh_keys.values()),
+        keys=keys,
         around=around,
     )
 

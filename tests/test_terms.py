@@ -261,3 +261,11 @@ def test_seed_with_the_next_generation_glossary(seed_text):
                           ("Ten little stars", "Ten Little Stars")]:
         assert before in seed_text and after in doc.text
     assert "customs" not in doc.text.lower().replace("customs industry", "").replace("customs publicity", "")
+
+
+def test_spam_spans_move_with_the_repairs_before_them():
+    text = "The Customs Work Committee met. Buy china Customs Work Committee now."
+    start = text.index("Buy")
+    doc = run_stage(text, flags=[(start, start + len("Buy china"))])
+    assert "Buy china Working Committee for Caring for the Next Generation now." in doc.text
+    assert doc.text.startswith("The Working Committee for Caring for the Next Generation met.")

@@ -150,8 +150,7 @@ class Sweep:
         self._zh_hits: list[tuple[int, int, int]] | None = None
         self.attested: set[str] = set()
         self._zh_files: set[str] | None = None
-        # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam".
-        self.spam = _merge((f.start, f.end) for f in doc.flags if f.stage == "spam" and f.end > f.start)
+        self.spam: list[tuple[int, int]] = []
 
     def run(self) -> None:
         doc, m = self.doc, self.m
@@ -161,7 +160,9 @@ class Sweep:
         low = lower(text)
         raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
         form_hits, head_hits = self.hits(text, raw, heads=True)
-        self.attested = {m.file_of[f.term] for _, _, f in form_hits if f.rule == "term-variant" and not f.weak}
+        # The files whose domain the document shows by a strong variant (weak variants need one).
+        self.attested = {m.file_of[f.term] for _, _, f in form_hits
+                         if f.rule == "term-variant" and not f.weak}
         chosen = self.choose(form_hits)
         held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
         # Unknown renderings are flagged now (flags move with the repairs) and settled at the end,
@@ -212,10 +213,13 @@ class Sweep:
         and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``."""
         m = self.m
         forms, head_terms = m.forms, m.heads
+        # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam"; flags
+        # move with every repair, so they are read again for each look.
+        self.spam = spam = _merge((f.start, f.end) for f in self.doc.flags
+                                  if f.stage == "spam" and f.end > f.start)
         segs = self.doc.segments
         starts = [g.start for g in segs]
         en_ends = [g.end if g.lang == "en" else -1 for g in segs]  # a match must end inside its en run
-        spam = self.spam
         n = len(text)
         form_hits, head_hits = [], []
         for idx, s, e in raw:
@@ -323,7 +327,8 @@ class Sweep:
                 continue  # part of a known rendering
             vocab = vocab_of.get(idx)
             if vocab is None:
-                vocab = vocab_of[idx] = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
+                vocab = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
+                vocab_of[idx] = vocab
             if not vocab or not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = (0, len(text))
