@@ -108,7 +108,7 @@ def load_file(path: Path) -> list[Term]:
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings")
-            lists[key] = tuple(v.strip() for v in value)
+            lists[key] = tuple(_spaces(v) for v in value)
         case = entry.get("case", "keep")
         if case not in CASES:
             raise ConfigError(f"{where}: case must be one of {', '.join(CASES)}, not {case!r}")
@@ -125,10 +125,16 @@ def load_file(path: Path) -> list[Term]:
         if zh in first_entry:
             raise ConfigError(f"{where}: zh {zh!r} is already the term {first_entry[zh]}")
         first_entry[zh] = entry_name("term", i, entry)
-        terms.append(Term(zh, entry["en"].strip(), lists["variants"], lists["zh_variants"], case,
+        terms.append(Term(zh, _spaces(entry["en"]), lists["variants"], lists["zh_variants"], case,
                           entry.get("note", ""), where, lists["weak_variants"],
-                          entry.get("plural", "").strip(), str(path)))
+                          _spaces(entry.get("plural", "")), str(path)))
     return terms
+
+
+def _spaces(s: str) -> str:
+    """Words separated by one space, as the text is matched (a term spelled over a line break or
+    two spaces in the file is still one term)."""
+    return " ".join(s.split())
 
 
 def _fold(s: str) -> str:

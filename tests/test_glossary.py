@@ -91,3 +91,9 @@ def test_shipped_glossary_loads():
     g = load(["next-generation"])
     assert "Next Generation" in g.by_zh()["关工委"].en
     assert {"五老", "党建带关建", "十小明星", "关心下一代", "快递小哥", "五老工作室", "五好关工组织"} <= set(g.by_zh())
+
+
+def test_forms_are_spaced_as_the_text_is_matched(tmp_path):
+    path = write(tmp_path, '[[term]]\nzh = "五老"\nen = "five   elders"\nvariants = ["five\\n old men "]\n')
+    (term,) = load([path]).terms
+    assert term.en == "five elders" and term.variants == ("five old men",)

@@ -432,10 +432,10 @@ class Sweep:
             if not ((left_en and (right_en or line_end)) or (line_start and right_en)):
                 continue
             found, end = [], -1
-            i = bisect_left(zh_starts, g.start)
-            while i < len(hits) and hits[i][1] < g.end:
-                idx, s, e = hits[i]
-                i += 1
+            k = bisect_left(zh_starts, g.start)
+            while k < len(hits) and hits[k][1] < g.end:
+                idx, s, e = hits[k]
+                k += 1
                 if s >= end and e <= g.end:
                     found.append((idx, s - g.start, e - g.start))
                     end = e
