@@ -16,6 +16,7 @@ from .files import STDIN, Job, UsageError, describe_os_error, output_path, write
 from .report import LineIndex, findings, report_line
 from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
+from .translation.backends import TranslationError
 from .writers import render, suffix_for
 
 
@@ -57,7 +58,7 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
         if check:
             out.findings = _finding_lines(doc, job.source, data)
             return out
-        rendered = render(doc, fmt).encode("utf-8")
+        rendered = render(doc, fmt, pipeline.options).encode("utf-8")
         if in_place and job.source != STDIN:
             if doc.changes:
                 write_atomic(Path(job.source), rendered)
@@ -70,7 +71,7 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
             out.output = rendered.decode("utf-8")
     except DecodeError as exc:
         out.ok, out.error = False, str(exc)
-    except UsageError as exc:
+    except (UsageError, TranslationError) as exc:
         out.ok, out.error = False, str(exc)
     except OSError as exc:
         out.ok, out.error = False, describe_os_error(exc)

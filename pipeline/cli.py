@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .commands import Request, clean_command
+from .commands import Request, clean_command, models_install_command, models_list_command, tm_command
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split(":")[0] + ": clean "
                   "contaminated, half machine-translated Chinese/English documents.")
@@ -28,6 +28,7 @@ DigitSpacing = typer.Option(None, "--digit-spacing/--no-digit-spacing", help="A 
 To = typer.Option(None, "--to", help="Target language of the translation stage: en|zh.")
 Translator = typer.Option(None, "--translator", help="Translation backend: none|ct2|openai.")
 Model = typer.Option(None, "--model", help="Model folder (ct2) or model name (openai).")
+BeamSize = typer.Option(None, "--beam-size", help="Beam search width of the ct2 backend (default 2; 1 is greedy).")
 Bilingual = typer.Option(None, "--bilingual/--no-bilingual", help="Emit both languages side by side.")
 Glob = typer.Option(None, "--glob", help="File pattern searched in folders (default *.txt and *.md). Repeatable.")
 Config = typer.Option(None, "--config", help="Read options from this TOML file instead of the nearest duet.toml.")
@@ -58,7 +59,7 @@ def clean(
     terms: Optional[List[str]] = Terms, rules: Optional[List[str]] = Rules,
     disable: Optional[List[str]] = Disable, spam: Optional[str] = Spam, spam_mask: Optional[str] = SpamMask,
     variant: Optional[str] = Variant, digit_spacing: Optional[bool] = DigitSpacing, to: Optional[str] = To,
-    translator: Optional[str] = Translator, model: Optional[str] = Model,
+    translator: Optional[str] = Translator, model: Optional[str] = Model, beam_size: Optional[int] = BeamSize,
     bilingual: Optional[bool] = Bilingual, glob: Optional[List[str]] = Glob,
     config: Optional[Path] = Config, no_config: bool = NoConfig, in_place: bool = InPlace,
     progress: Optional[bool] = Progress,
@@ -67,7 +68,7 @@ def clean(
     req = _request(inputs, output, report, config, no_config, in_place, progress, format=format,
                    input_format=input_format, terms=terms, rules=rules, disable=disable, spam=spam,
                    spam_mask=spam_mask, variant=variant, digit_spacing=digit_spacing, to=to,
-                   translator=translator, model=model, bilingual=bilingual, glob=glob)
+                   translator=translator, model=model, beam_size=beam_size, bilingual=bilingual, glob=glob)
     raise typer.Exit(clean_command(req))
 
 
@@ -85,6 +86,40 @@ def check(
                    terms=terms, rules=rules, disable=disable, spam=spam, variant=variant,
                    digit_spacing=digit_spacing, expect=expect, glob=glob)
     raise typer.Exit(clean_command(req, check=True))
+
+
+models_app = typer.Typer(no_args_is_help=True, help="Translation models for --translator ct2.")
+tm_app = typer.Typer(no_args_is_help=True, help="The translation memory (SQLite in the cache folder).")
+app.add_typer(models_app, name="models")
+app.add_typer(tm_app, name="tm")
+
+
+@models_app.command("install")
+def models_install(
+    direction: str = typer.Argument(..., help="zh-en or en-zh."),
+    source: Optional[str] = typer.Option(None, "--from", help="A package, archive or folder: a path or an http(s) URL."),
+    kind: str = typer.Option("argos", "--source", help="Without --from: argos (package index) or opus-mt (hub)."),
+) -> None:
+    """Download, verify and install a model into the cache folder (DUET_CACHE_DIR)."""
+    raise typer.Exit(models_install_command(direction, source, kind))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show the installed models."""
+    raise typer.Exit(models_list_command())
+
+
+@tm_app.command("export")
+def tm_export(path: Path = typer.Argument(..., help="The TMX file to write.")) -> None:
+    """Write every pair of the translation memory to a TMX file."""
+    raise typer.Exit(tm_command("export", path))
+
+
+@tm_app.command("import")
+def tm_import(path: Path = typer.Argument(..., help="A TMX file with zh and en.")) -> None:
+    """Add the zh/en pairs of a TMX file to the memory (preferred to machine output)."""
+    raise typer.Exit(tm_command("import", path))
 
 
 @app.command()

@@ -108,3 +108,57 @@ def _progress_bar(stack: ExitStack, req: Request, jobs: list, stderr: TextIO):
     from tqdm import tqdm
 
     return stack.enter_context(tqdm(total=len(jobs), unit="file", file=stderr, disable=False))
+
+
+# -- duet models / duet tm ------------------------------------------------------------------------
+
+def models_install_command(direction: str, origin: str | None, kind: str, *, stderr: TextIO | None = None) -> int:
+    from .translation.models import InstallError, install
+
+    stderr = stderr or sys.stderr
+    try:
+        install(direction, origin, source_kind=kind, log=lambda m: _err(m, stderr))
+    except ConfigError as exc:
+        _err(str(exc), stderr)
+        return USAGE
+    except InstallError as exc:
+        _err(f"models install {direction}: {exc}", stderr)
+        return FINDINGS
+    return OK
+
+
+def models_list_command(*, stdout: TextIO | None = None) -> int:
+    from .translation.cache import models_dir
+    from .translation.models import list_installed
+
+    stdout = stdout or sys.stdout
+    found = list_installed()
+    if not found:
+        print(f"no models installed in {models_dir()} (duet models install zh-en)", file=stdout)
+    for m in found:
+        print(f"{m.direction}\t{m.layout}\t{m.name}\t{m.path}\t{m.origin}", file=stdout)
+    return OK
+
+
+def tm_command(action: str, path: Path, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """``duet tm export FILE`` / ``duet tm import FILE``."""
+    from .translation.memory import export_tmx, import_tmx, open_memory
+
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    memory = open_memory()
+    try:
+        if action == "export":
+            count = export_tmx(memory, path)
+            print(f"{count} pairs written to {path}", file=stdout)
+        else:
+            count = import_tmx(memory, path)
+            print(f"{count} pairs imported from {path}", file=stdout)
+    except OSError as exc:
+        _err(f"{path}: {exc.strerror or exc}", stderr)
+        return FAILED
+    except ValueError as exc:
+        _err(f"{path}: {exc}", stderr)
+        return USAGE
+    finally:
+        memory.close()
+    return OK

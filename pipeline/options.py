@@ -35,6 +35,7 @@ class Options:
     translator: str = "none"
     model: str | None = None
     bilingual: bool = False
+    beam_size: int = 2  # ct2 beam search width (1: greedy)
     # input and output
     format: str | None = None
     input_format: str | None = None
@@ -53,6 +54,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "spam": ("remove", "mask", "flag"),
     "variant": ("keep", "auto", "simplified", "traditional", "taiwan", "hongkong"),
     "to": ("en", "zh"),
+    "translator": ("none", "ct2", "openai"),
     "format": ("text", "markdown", "html", "jsonl", "tmx", "xliff"),
     "input_format": ("text", "markdown", "html"),
     "expect": ("en", "zh"),
@@ -77,6 +79,9 @@ def options_from_mapping(data: Mapping[str, Any], origin: str = "options") -> di
         elif isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(f"{origin}: option '{key}' must be true or false")
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{origin}: option '{key}' must be a positive whole number")
         elif value is not None and not isinstance(value, str):
             raise ConfigError(f"{origin}: option '{key}' must be a string")
         if name in CHOICES and value is not None and value not in CHOICES[name]:

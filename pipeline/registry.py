@@ -8,13 +8,14 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, structure, terms
+from .stages import invisible, segment, structure, terms, translate
 
 STAGES = (
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
     terms,  # glossary terms (--terms): repair known mistranslations, flag inconsistent renderings
+    translate,  # translation units; fill the missing side (--translator), put it in place (--to)
 )
 
 Run = Callable[[Document], None]

@@ -4,8 +4,9 @@ nothing legitimate lost."""
 import unicodedata
 from collections import Counter
 
+import pytest
 import regex
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Pipeline
@@ -62,6 +63,30 @@ def test_no_stage_but_the_content_stages_removes_a_letter(text):
 def test_laws_on_the_seed(seed_text):
     doc = check_laws(seed_text)
     assert doc.changes
+
+
+@pytest.fixture(scope="module")
+def translating(tiny_models):
+    """The whole pipeline with the translate stage putting English in place (tiny ct2 model)."""
+    return Pipeline(translator="ct2", model=str(tiny_models["argos-zh-en"]), to="en",
+                    disable=["translation-memory"])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=mixed_text)
+def test_laws_hold_when_translating(translating, text):
+    """Replay and segments hold with translations put in place; idempotence: the output has no Chinese
+    unit left, so cleaning it again translates nothing and changes nothing."""
+    doc = translating.clean(text)
+    assert replay(text, doc.changes) == doc.text
+    again = translating.clean(doc.text)
+    assert again.changes == [], [c.to_dict() for c in again.changes]
+    assert not [u for u in again.stats["translation"]["units"] if u["lang"] == "zh"]
+    pos = 0
+    for s in doc.segments:
+        assert s.start == pos and s.end > s.start
+        pos = s.end
+    assert pos == len(doc.text)
 
 
 # The terms stage adds no law of its own but must keep them all with a glossary loaded. One line of
