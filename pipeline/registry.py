@@ -8,12 +8,13 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, structure
+from .stages import invisible, segment, spam, structure
 
 STAGES = (
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
+    spam,  # injected betting spam: removed (or masked, or flagged) span by span
 )
 
 Run = Callable[[Document], None]
