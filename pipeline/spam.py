@@ -263,12 +263,18 @@ class _Candidate:
         return tuple(out)
 
 
+# Spaces between two Han characters carry nothing in Chinese and split words (``开 云 体 育``): the view
+# drops them.
+_HAN_SPACES = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[\s,、|/;]{0,3}")
 _SENTENCE_END = re.compile(r"[。!?\n]|\.(?=\s|$)")
 _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
-_EDGE_FILL = frozenset(" \t\u3000|-_:·•。.!?")
-_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
+_HEADLINE_GLUE_BEFORE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*\Z")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_ALNUM = _ASCII_LETTERS | _DIGITS
 
 
 class Detector:
@@ -293,19 +299,32 @@ class Detector:
     def find(self, text: str, threshold: float | None = None) -> list[SpamHit]:
         """Spans scoring at least ``threshold`` (default: the rules' threshold), without overlaps."""
         threshold = self.settings.threshold if threshold is None else threshold
-        view = normalized_view(text)
+        view = normalized_view(text, _HAN_SPACES)
         chosen = _select([c for c in self._candidates(view.text) if c.score >= threshold])
-        return [self._hit(view, c) for c in chosen]
+        return self._hits(view, chosen)
 
     def score(self, text: str) -> float:
         """The best score of any candidate span in ``text`` (0.0 when nothing looks like spam)."""
-        return max((c.score for c in self._candidates(normalized_view(text).text)), default=0.0)
+        return max((c.score for c in self._candidates(normalized_view(text, _HAN_SPACES).text)), default=0.0)
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _hit(self, view: NormalizedView, c: _Candidate) -> SpamHit:
-        start, end = view.span(c.start, c.end)
-        return SpamHit(start, end, c.score, c.kind, c.signals(), view.original[start:end])
+    def _hits(self, view: NormalizedView, chosen: list[_Candidate]) -> list[SpamHit]:
+        text = view.original
+        spans = [view.span(c.start, c.end) for c in chosen]
+        hits = []
+        for i, (c, (start, end)) in enumerate(zip(chosen, spans)):
+            # Invisible characters touching the span go with it (up to the next span): a joiner whose
+            # neighbour is removed would join something else, and the invisible stage would take it on
+            # the next run.
+            floor = hits[-1].end if hits else 0
+            ceiling = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+            while start > floor and normalize_char(text[start - 1]) == "":
+                start -= 1
+            while end < ceiling and normalize_char(text[end]) == "":
+                end += 1
+            hits.append(SpamHit(start, end, c.score, c.kind, c.signals(), text[start:end]))
+        return hits
 
     def _word_hits(self, s: str) -> list[Hit]:
         hits = []
@@ -313,10 +332,14 @@ class Detector:
         for m in self.words.finditer(s):
             word = m.group()
             start, end = m.span()
-            # Latin words only as whole words: ``app`` not in ``apple``, ``hth`` not in ``hthx``.
-            if (word[0] in _ASCII_ALNUM and start and s[start - 1] in _ASCII_ALNUM) or \
-                    (word[-1] in _ASCII_ALNUM and end < len(s) and s[end] in _ASCII_ALNUM):
+            # Latin words only as whole words: ``app`` not in ``apple``, ``bet`` not in ``alphabet``; digits
+            # may touch them (``yabo88``, ``188bet``).
+            if (word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or \
+                    (word[-1] in _ASCII_LETTERS and end < len(s) and s[end] in _ASCII_LETTERS):
                 continue
+            if word[-1] in _ASCII_LETTERS:  # a Latin name takes the digits glued to it: ``yabo88``
+                while end < len(s) and s[end] in _DIGITS:
+                    end += 1
             hits.append(Hit(start, end, by_word[word]))
         return hits
 
@@ -406,7 +429,9 @@ class _Scan:
             structure = list(p.structure)
             if counts.get(p.key, 0) >= 2:
                 structure.append(("repeat", st.repeat))
-            if self._at_edge(p.start, p.end):
+            edge = self._headline_edge(p.start, p.end)
+            if edge:
+                p.start, p.end = edge
                 structure.append(("edge", st.edge))
             p.structure = tuple(structure)
             p.against = self.against_for(p.start)
@@ -419,8 +444,8 @@ class _Scan:
         if len(gap) > 2 or not all(c in _JOINERS for c in gap):
             return False
         # A space joins Chinese words (an evasion) but not two Latin words (ordinary English).
-        return not (gap.strip(" \t\u3000") == "" and self.s[a.end - 1] in _ASCII_ALNUM
-                    and self.s[b.start] in _ASCII_ALNUM)
+        return not (gap.strip(" \t\u3000") == "" and self.s[a.end - 1] in _ALNUM
+                    and self.s[b.start] in _ALNUM)
 
     def _phrase(self, group: list[Hit]) -> _Candidate:
         s = self.s
@@ -428,7 +453,7 @@ class _Scan:
         intent = _families(s, group)
         # Glued: no space between the words (``2024欧洲杯下注平台``), the shape of an SEO phrase.
         glued = not any(c in " \t\u3000" for a, b in zip(group, group[1:]) for c in s[a.end:b.start])
-        bonus = self.settings.compound if glued and len(intent) >= 3 else 0.0
+        bonus = self.settings.compound if glued and len(group) >= 3 and len(intent) >= 2 else 0.0
         kind, structure = "phrase", ()
         title = self._title(start, end)
         if title:
@@ -449,12 +474,25 @@ class _Scan:
             return i, j + 1
         return None
 
-    def _at_edge(self, start: int, end: int) -> bool:
+    def _headline_edge(self, start: int, end: int) -> tuple[int, int] | None:
+        """Glued to a headline: the phrase opens its line and a mark (``|``, ``-``, ``：``) or the line end
+        follows it, or it closes its line after such a mark (``标题-九游会真人官网``). Returns the span
+        with the mark and the spaces around it."""
         s = self.s
         line_start = s.rfind("\n", 0, start) + 1
         line_end = s.find("\n", end)
         line_end = len(s) if line_end < 0 else line_end
-        return all(c in _EDGE_FILL for c in s[line_start:start]) or all(c in _EDGE_FILL for c in s[end:line_end])
+        before = s[line_start:start].strip()
+        after = s[end:line_end].strip().rstrip("。.!?")
+        if not before:
+            if not after:
+                return start, end
+            m = _HEADLINE_GLUE.match(s, end, line_end)
+            return (start, m.end()) if m else None
+        if not after:
+            m = _HEADLINE_GLUE_BEFORE.search(s, line_start, start)
+            return (m.start(), end) if m else None
+        return None
 
     # -- keyword stuffing --------------------------------------------------------------------
 

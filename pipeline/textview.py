@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 
@@ -93,9 +93,16 @@ class NormalizedView:
     _view_after: tuple[int, ...] = ()
     _orig_after: tuple[int, ...] = ()
     _expansions: tuple[tuple[int, int, int], ...] = ()  # (view start, view end, original offset)
+    # Stretches dropped by ``drop`` after normalization: at view offset _drop_at[k] (and after),
+    # _drop_total[k] characters of the NFKC text are missing.
+    _drop_at: tuple[int, ...] = ()
+    _drop_total: tuple[int, ...] = ()
 
     def char_origin(self, pos: int) -> int:
         """Offset in the original of the character at view offset ``pos``."""
+        k = bisect_right(self._drop_at, pos) - 1
+        if k >= 0:
+            pos += self._drop_total[k]
         k = bisect_right(self._expansions, (pos, float("inf"))) - 1
         if k >= 0 and self._expansions[k][0] <= pos < self._expansions[k][1]:
             return self._expansions[k][2]
@@ -113,8 +120,35 @@ class NormalizedView:
         return self.char_origin(start), self.char_origin(end - 1) + 1
 
 
-def normalized_view(text: str) -> NormalizedView:
-    """The normalized view of ``text`` (see the module docstring)."""
+def normalized_view(text: str, drop: re.Pattern | None = None) -> NormalizedView:
+    """The normalized view of ``text`` (see the module docstring). ``drop``: a pattern whose matches in
+    the normalized text are dropped from the view too (the spam detector drops the spaces between two
+    Han characters, ``开 云 体 育``)."""
+    view = _nfkc_view(text)
+    if drop is None:
+        return view
+    pieces: list[str] = []
+    drop_at: list[int] = []
+    drop_total: list[int] = []
+    pos = 0
+    dropped = 0
+    s = view.text
+    for m in drop.finditer(s):
+        start, end = m.span()
+        if start == end:
+            continue
+        pieces.append(s[pos:start])
+        dropped += end - start
+        drop_at.append(end - dropped)
+        drop_total.append(dropped)
+        pos = end
+    if not drop_at:
+        return view
+    pieces.append(s[pos:])
+    return replace(view, text="".join(pieces), _drop_at=tuple(drop_at), _drop_total=tuple(drop_total))
+
+
+def _nfkc_view(text: str) -> NormalizedView:
     odd, mapping = _tables()
     pieces: list[str] = []
     view_after: list[int] = []
