@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+import ahocorasick
 import regex
 
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
@@ -267,9 +268,10 @@ class _Candidate:
 # drops them.
 _HAN_SPACES = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
 _JOINERS = frozenset("·•・-_ \t\u3000")
-_SEPARATORS = re.compile(r"[\s,、|/;]{0,3}")
+_SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
 _SENTENCE_END = re.compile(r"[。!?\n]|\.(?=\s|$)")
 _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
+_OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
 _HEADLINE_GLUE_BEFORE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*\Z")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -284,14 +286,18 @@ class Detector:
         self.rules = rules
         self.settings = rules.settings
         self.by_word: dict[str, Signal] = {w: s for s in rules.signals for w in s.words}
-        # Longest first: at one position the longest word wins (``re`` takes the first alternative that
-        # matches). ``re`` rather than ``regex`` for this literal alternation: about 2.5x faster here.
-        words = sorted(self.by_word, key=lambda w: (-len(w), w))
-        self.words = re.compile("|".join(map(re.escape, words))) if words else None
-        patterns = [s for s in rules.signals if s.pattern]
-        self.pattern_signals = {f"p{i}": s for i, s in enumerate(patterns)}
-        self.patterns = regex.compile("|".join(f"(?P<p{i}>{s.pattern})" for i, s in enumerate(patterns))) \
-            if patterns else None
+        # One Aho-Corasick automaton for every word: leftmost-longest matches in one pass. Measured on the
+        # seed with the shipped 341 words: 12-20 MB/s, where a ``re`` alternation of the same words
+        # runs at 1.6-2.2 MB/s (``regex``: 1.1, a trie-shaped ``re`` pattern: 3.7).
+        # A first pass looks for anchors only (fewer words, a faster automaton, and most text has none);
+        # all words are then matched around the anchors found.
+        self.words = _automaton(self.by_word.items())
+        self.anchor_words = _automaton((w, s) for w, s in self.by_word.items() if s.role in ("anchor", "neutral"))
+        # Patterns run one by one, and only over the sentences that hold an anchor: compiled apart, each
+        # keeps its own first-character scan (one alternation of the five shipped patterns ran at
+        # 1.6 MB/s, the five apart at 35-165 MB/s each).
+        self.patterns = [(regex.compile(s.pattern), s) for s in rules.signals if s.pattern]
+        normalized_view("")  # build the normalization tables now, not on the first document
         self.closing = {m[0]: m[1] for m in self.settings.title_marks}
 
     # -- public ------------------------------------------------------------------------------
@@ -326,12 +332,16 @@ class Detector:
             hits.append(SpamHit(start, end, c.score, c.kind, c.signals(), text[start:end]))
         return hits
 
-    def _word_hits(self, s: str) -> list[Hit]:
-        hits = []
-        by_word = self.by_word
-        for m in self.words.finditer(s):
-            word = m.group()
-            start, end = m.span()
+    def _word_hits(self, s: str, automaton, offset: int = 0, stop: int | None = None) -> list[Hit]:
+        """Words in ``s[offset:stop]``. A slice is passed, not start/end: the automaton converts the
+        whole string it is given, which made windows on a long text quadratic."""
+        hits: list[Hit] = []
+        piece = s if offset == 0 and stop is None else s[offset:stop]
+        if not piece or not len(automaton):
+            return hits
+        for last, (word, signal) in automaton.iter_long(piece):
+            end = offset + last + 1
+            start = end - len(word)
             # Latin words only as whole words: ``app`` not in ``apple``, ``bet`` not in ``alphabet``; digits
             # may touch them (``yabo88``, ``188bet``).
             if (word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or \
@@ -340,28 +350,58 @@ class Detector:
             if word[-1] in _ASCII_LETTERS:  # a Latin name takes the digits glued to it: ``yabo88``
                 while end < len(s) and s[end] in _DIGITS:
                     end += 1
-            hits.append(Hit(start, end, by_word[word]))
+            if hits and hits[-1].end > start:  # digits taken by the previous name belong to this word
+                hits[-1] = hits[-1]._replace(end=start)
+            hits.append(Hit(start, end, signal))
         return hits
 
     def _candidates(self, s: str) -> list[_Candidate]:
-        if self.words is None:
+        if not self.by_word:
             return []
-        hits = self._word_hits(s)
-        if not any(h.signal.role == "anchor" for h in hits):
+        anchors = [h for h in self._word_hits(s, self.anchor_words) if h.signal.role == "anchor"]
+        if not anchors:
             return []
-        if self.patterns is not None:
-            hits += [Hit(m.start(), m.end(), self.pattern_signals[m.lastgroup]) for m in self.patterns.finditer(s)]
-            hits.sort()
-        return _Scan(s, hits, self.settings, self.closing).candidates()
+        scan = _Scan(s, self.settings, self.closing)
+        windows = scan.windows(anchors)
+        hits = [h for ws, we in windows for h in self._word_hits(s, self.words, ws, we)]
+        hits += self._pattern_hits(s, windows)
+        scan.add(sorted(hits))
+        return scan.candidates()
+
+    def _pattern_hits(self, s: str, windows: list[tuple[int, int]]) -> list[Hit]:
+        found = sorted((m.start(), -m.end(), i) for i, (pattern, _) in enumerate(self.patterns)
+                       for ws, we in windows for m in pattern.finditer(s, ws, we))
+        hits: list[Hit] = []
+        for start, neg_end, i in found:  # where two patterns overlap, the leftmost and longest wins
+            if not hits or start >= hits[-1].end:
+                hits.append(Hit(start, -neg_end, self.patterns[i][1]))
+        return hits
 
 
 class _Scan:
     """One text's hits, sentences and candidates (view offsets)."""
 
-    def __init__(self, s: str, hits: list[Hit], settings: Settings, closing: dict[str, str]):
+    def __init__(self, s: str, settings: Settings, closing: dict[str, str]):
         self.s = s
         self.settings = settings
         self.closing = closing
+        self._lines: dict[int, list[int]] = {}
+
+    def windows(self, anchors: list[Hit]) -> list[tuple[int, int]]:
+        """Where the other words and the patterns can matter: the sentences holding an anchor and the
+        sentences around them (context), merged."""
+        out: list[tuple[int, int]] = []
+        for h in anchors:
+            ss, se = self.sentence(h.start)
+            ss = self.sentence(ss - 1)[0] if ss > 0 else ss
+            se = self.sentence(self._next(se))[1] if self._next(se) < len(self.s) else max(se, h.end)
+            if out and ss <= out[-1][1]:
+                out[-1] = (out[-1][0], max(se, out[-1][1]))
+            else:
+                out.append((ss, se))
+        return out
+
+    def add(self, hits: list[Hit]) -> None:
         self.promo = [h for h in hits if h.signal.role == "promo"]
         self.against = [h for h in hits if h.signal.role == "against"]
         self.against_starts = [h.start for h in self.against]
@@ -369,7 +409,6 @@ class _Scan:
         # Words inside a URL or an offer count for the sentence, not as phrases of their own.
         self.words = [h for h in hits if h.signal.role in ("anchor", "attach")]
         self.free = [h for h in self.words if not _inside(h, promo_spans)]
-        self._lines: dict[int, list[int]] = {}
 
     def candidates(self) -> list[_Candidate]:
         phrases = self._phrases()
@@ -397,14 +436,17 @@ class _Scan:
         i = min(max(i, 0), len(bounds) - 2)
         return bounds[i], bounds[i + 1]
 
+    def _next(self, se: int) -> int:
+        """Where the sentence after one ending at ``se`` starts (past the line break)."""
+        return se + 1 if se < len(self.s) and self.s[se] == "\n" else se
+
     def against_for(self, start: int) -> dict[str, tuple[float, str]]:
         """Context families weighing against a span starting at ``start``: full weight in its sentence,
         ``neighbour`` times the weight in the sentence before and after."""
-        s = self.s
         ss, se = self.sentence(start)
         lo = self.sentence(ss - 1)[0] if ss > 0 else ss
-        nxt = se + 1 if se < len(s) and s[se] == "\n" else se
-        hi = self.sentence(nxt)[1] if nxt < len(s) else se
+        nxt = self._next(se)
+        hi = self.sentence(nxt)[1] if nxt < len(self.s) else se
         out: dict[str, tuple[float, str]] = {}
         for h in self.against[bisect_left(self.against_starts, lo):bisect_left(self.against_starts, hi)]:
             factor = 1.0 if ss <= h.start < se else self.settings.neighbour
@@ -540,16 +582,25 @@ class _Scan:
     def _clauses(self, ss: int, se: int, hits: list[Hit]) -> tuple[int, int]:
         """From the first clause holding a signal to the last. A span that starts the sentence takes
         the mark that ends its last clause; one that starts later takes the mark before it instead, so
-        that the sentence keeps its own final mark."""
-        seps = [m.start() for m in _CLAUSE_SEP.finditer(self.s, ss, se)]
+        that the sentence keeps its own final mark. Text before the first signal in its clause (other
+        than opening brackets) is not the promotion's: the span then starts at the signal."""
+        s = self.s
+        seps = [m.start() for m in _CLAUSE_SEP.finditer(s, ss, se)]
         first = bisect_right(seps, hits[0].start)  # clause index of the first signal
         last = bisect_right(seps, hits[-1].start)
-        if first == 0:
+        clause_start = seps[first - 1] + 1 if first else ss
+        lead = s[clause_start:hits[0].start]
+        if lead.strip(_OPENING_MARKS):
+            start = hits[0].start
+            while start > clause_start and s[start - 1] in _OPENING_MARKS:
+                start -= 1
+            end = seps[last] if last < len(seps) else _before_final_mark(s, ss, se)
+        elif first == 0:
             start = ss
             end = seps[last] + 1 if last < len(seps) else se
         else:
             start = seps[first - 1]
-            end = seps[last] if last < len(seps) else _before_final_mark(self.s, ss, se)
+            end = seps[last] if last < len(seps) else _before_final_mark(s, ss, se)
         return start, end
 
 
@@ -558,6 +609,15 @@ def _before_final_mark(s: str, ss: int, se: int) -> int:
     while end > ss and s[end - 1] in "。!?.":
         end -= 1
     return end
+
+
+def _automaton(items: Iterable[tuple[str, Signal]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word, signal in items:
+        automaton.add_word(word, (word, signal))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
 
 
 def _families(s: str, hits: list[Hit]) -> dict[str, tuple[float, str]]:
@@ -577,11 +637,14 @@ def _inside(h: Hit, spans: list[tuple[int, int]]) -> bool:
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
     """Non-overlapping spans: promotions first, then stuffing runs, then single phrases."""
     order = {"promotion": 0, "stuffing": 1, "title": 2, "phrase": 2}
+    starts: list[int] = []  # the chosen spans, sorted, as parallel lists
     chosen: list[_Candidate] = []
     for c in sorted(candidates, key=lambda c: (order[c.kind], c.start)):
-        if all(c.end <= o.start or o.end <= c.start for o in chosen):
-            chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+        i = bisect_left(starts, c.start)
+        if (i == 0 or chosen[i - 1].end <= c.start) and (i == len(chosen) or c.end <= starts[i]):
+            starts.insert(i, c.start)
+            chosen.insert(i, c)
+    return chosen
 
 
 # -- module-level convenience --------------------------------------------------------------------

@@ -50,7 +50,13 @@ REMOVE = [
      ["spam-promotion", "spam-space"]),
     ("第一段。\n\n【乐鱼体育】官方网站：www.leyu88.com，注册即送58元彩金！\n\n第二段。", "第一段。\n\n第二段。",
      ["spam-promotion", "spam-space"]),
+    ("加微信：kf88888体验华体会真人娱乐，注册即送彩金。正文。", "正文。", ["spam-promotion"]),
+    ("这一段没有句号【乐鱼体育】官方网站：www.leyu88.com，注册即送58元彩金！", "这一段没有句号！",
+     ["spam-promotion"]),  # text before the first signal is not the promotion's
     ("工作取得新进展。九游娱乐,九游娱乐官网,九游app,九游会真人", "工作取得新进展。", ["spam-stuffing"]),
+    ("九游娱乐,九游app,亚博体育官网\n\n《2024欧洲杯下注平台》\n正文", "正文",
+     ["spam-stuffing", "spam-title", "spam-space"]),  # a run of stuffing stops at the line end
+    ("Customs《2024欧洲杯下注平台》,\u3000Customs", "Customs, Customs", ["spam-title", "spam-space"]),
     ("深入学习贯彻《２０２４欧洲杯下注平台》精神。", "深入学习贯彻精神。", ["spam-title"]),
     ("认真落实《2024欧\u200b洲杯下注平台》的各项要求。", "认真落实的各项要求。", ["spam-title"]),
     ("全面落实《开 云 体 育 官 网》精神。", "全面落实精神。", ["spam-title"]),

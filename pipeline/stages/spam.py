@@ -20,11 +20,13 @@ normalized view, a score per span). This stage acts on what it finds, by ``--spa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 from ..document import Document, Edit, PositionMap
 from ..options import Options
 from ..spam import Detector, SpamHit, load_rules
+from . import invisible
 
 NAME = "spam"
 REMOVALS = ("spam-title", "spam-phrase", "spam-stuffing", "spam-promotion")
@@ -46,6 +48,11 @@ def setup(options: Options) -> Callable[[Document], None]:
     mode, marker = options.spam, options.spam_mask
     repair_dangling = options.enabled("spam-dangling")
     repair_space = options.enabled("spam-space")
+    # An odd space (U+3000, U+2002 ...) that the removal left between two Latin words is what the
+    # invisible stage's odd-space rule turns into a plain space: do it here, or the next run would.
+    odd_space = None
+    if options.enabled("invisible") and options.enabled("odd-space"):
+        odd_space = invisible.odd_space_pattern(invisible.load_chars()[1])
 
     def find(text: str) -> list[SpamHit]:
         return [h for h in detector.find(text) if h.rule in kinds]
@@ -72,7 +79,9 @@ def setup(options: Options) -> Callable[[Document], None]:
                 points = _apply_repairs(doc, points, _joiner_edits)
                 points = _apply_repairs(doc, points, _mark_edits)
             if repair_space:
-                _apply_repairs(doc, points, _space_edits)
+                points = _apply_repairs(doc, points, _space_edits)
+                if odd_space is not None:
+                    _apply_repairs(doc, points, partial(_odd_space_edits, odd_space))
             hits = find(doc.text)
         doc.stats["spam"] = count
 
@@ -144,6 +153,17 @@ def _space_edits(text: str, points: list[int]) -> list[Edit]:
         new = _whitespace(text, rs, p, re_)
         if new != text[rs:re_]:
             edits[rs] = Edit(rs, re_, new, "spam-space")
+    return list(edits.values())
+
+
+def _odd_space_edits(pattern, text: str, points: list[int]) -> list[Edit]:
+    """Odd spaces near a removed span (the odd-space rule looks two characters back)."""
+    edits: dict[int, Edit] = {}
+    for p in points:
+        for m in pattern.finditer(text, max(0, p - 4), min(len(text), p + 64)):
+            if m.start() > p + 3:
+                break
+            edits[m.start()] = Edit(m.start(), m.end(), " ", "spam-space")
     return list(edits.values())
 
 
