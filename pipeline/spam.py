@@ -7,9 +7,11 @@ Public API (used by the ``spam`` stage, reusable by any module that needs to jud
     Detector(load_rules(extra)).find(text, threshold=None) / .score(text)
 
 How a span is judged (weights and words live in ``rules/spam/*.toml``; see docs/spam.md):
-1. All rule words are matched in one pass of one compiled alternation over a normalized view of the text
-   (NFKC, lower case, invisible characters dropped; ``pipeline.textview``), leftmost-longest, so that a
-   legitimate word containing a keyword (金沙江, 东亚搏击, 开云集团) wins over the keyword.
+1. Rule words are matched by one Aho-Corasick automaton over a normalized view of the text (NFKC, lower
+   case, invisible characters and spaces between Han characters dropped; ``pipeline.textview``),
+   leftmost-longest, so that a legitimate word containing a keyword (金沙江, 东亚搏击, 开云集团) wins
+   over the keyword. A first pass looks for anchors only; all words and the patterns are then matched in
+   the sentences around them (most documents have no anchor and cost one pass).
 2. Anchor words (betting words, events, brands, lottery-scam words) and the attach words glued to them
    (suffixes, 体育/娱乐, a year, ``(中国)``) form *phrases*. Promotional patterns (URLs, domains, handles,
    bonus offers) are counted per sentence.
@@ -38,7 +40,6 @@ from .rules import ConfigError, entry_name, read_toml, require, rule_files
 from .textview import NormalizedView, normalize_char, normalized_view
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
-KINDS = ("title", "phrase", "stuffing", "promotion")
 SIGNAL_KEYS = {"name", "family", "role", "weight", "words", "pattern", "note"}
 NUMBER_SETTINGS = ("threshold", "compound", "title", "repeat", "stuffing", "edge", "neighbour")
 INT_SETTINGS = ("repeat_min_families", "stuffing_min")
@@ -280,7 +281,8 @@ _ALNUM = _ASCII_LETTERS | _DIGITS
 
 
 class Detector:
-    """Compiled rules: one alternation for every word, one for every pattern. Build once, reuse."""
+    """Compiled rules: an automaton for every word (and one for the anchors alone), the patterns compiled
+    once. Build once, reuse: ``find`` and ``score`` keep no state between texts."""
 
     def __init__(self, rules: SpamRules):
         self.rules = rules
@@ -364,7 +366,10 @@ class Detector:
         scan = _Scan(s, self.settings, self.closing)
         windows = scan.windows(anchors)
         hits = [h for ws, we in windows for h in self._word_hits(s, self.words, ws, we)]
-        hits += self._pattern_hits(s, windows)
+        words = [(h.start, h.end) for h in hits]
+        # A pattern of an attach family (a year) inside a word (``euro2024``) is that word's.
+        hits += [h for h in self._pattern_hits(s, windows)
+                 if h.signal.role != "attach" or not _overlaps_any(h, words)]
         scan.add(sorted(hits))
         return scan.candidates()
 
@@ -627,6 +632,12 @@ def _families(s: str, hits: list[Hit]) -> dict[str, tuple[float, str]]:
         if h.signal.weight > out.get(fam, (0.0, ""))[0]:
             out[fam] = (h.signal.weight, s[h.start:h.end])
     return out
+
+
+def _overlaps_any(h: Hit, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``h`` overlaps one of ``spans`` (sorted, not overlapping: their ends rise too)."""
+    i = bisect_left(spans, (h.end, h.end))  # the spans starting before h ends
+    return i > 0 and spans[i - 1][1] > h.start
 
 
 def _inside(h: Hit, spans: list[tuple[int, int]]) -> bool:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from hypothesis import given
 
 from pipeline import Pipeline
 from pipeline.document import Document, replay
@@ -10,6 +11,7 @@ from pipeline.options import Options
 from pipeline.spam import default_detector, find_spam, score
 from pipeline.stages import spam as stage
 from spam_cases import CASES, evaluate, load_cases
+from strategies import mixed_text
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -207,3 +209,22 @@ def test_single_words_never_decide():
     detector = default_detector()
     for word in detector.by_word:
         assert detector.find(f"会议研究了{word}相关工作。") == [], word
+
+
+# -- laws in the other modes ---------------------------------------------------------------------
+
+MASK = Pipeline(spam="mask")
+FLAG = Pipeline(spam="flag")
+
+
+@given(mixed_text)
+def test_mask_and_flag_keep_the_laws(text):
+    masked = MASK.clean(text)
+    assert replay(text, masked.changes) == masked.text
+    assert MASK.clean(masked.text).changes == []
+    flagged = FLAG.clean(text)
+    assert [c for c in flagged.changes if c.stage == "spam"] == []
+    for f in flagged.flags:
+        assert 0 <= f.start <= f.end <= len(flagged.text)
+    spam_flags = [f for f in flagged.flags if f.stage == "spam"]
+    assert len(spam_flags) == flagged.stats["spam"]
