@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .files import write_atomic, write_atomic_chunks
+from .files import open_regular, write_atomic, write_atomic_chunks
 from .options import RUN_OPTIONS, Options
 from .rules import rules_dir
 
@@ -37,7 +37,7 @@ SAVE_EVERY = 5.0  # seconds
 
 def hash_file(path: str | Path) -> str:
     h = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as f:
+    with open_regular(path) as f:  # never a FIFO or a device: they would block or never end
         while block := f.read(1 << 20):
             h.update(block)
     return h.hexdigest()

@@ -16,7 +16,6 @@ report line is written to a temporary file as it grows, never held in memory.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ import regex
 
 from .document import Document
 from .files import remove_quietly
-from .report import UNTRANSLATED, LineIndex, document_stats, findings
-from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, utf8_with_replacements
+from .report import UNTRANSLATED, LineIndex, document_stats, findings, json_value
+from .stages.decode import (BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, legacy_reading,
+                            utf8_with_replacements)
 from .summary import spam_removed
 
 SNIFF_BYTES = 1 << 20  # the encoding of a large file is decided on its first megabyte
@@ -35,7 +35,7 @@ READ_BYTES = 1 << 20
 
 # Where a piece may end: after a run of blank lines, before a line that keeps something visible. A line
 # counts as blank when the enabled rules make it so in the whole document (``boundary``).
-_VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
+VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
 _LETTER = regex.compile(r"\p{L}")
 _BREAK = regex.compile(r"[\r\n]")
 
@@ -101,6 +101,8 @@ class StreamDecoder:
             self._check_binary(data, base + len(pending))
             buf = pending + data
             text, used, problems = utf8_with_replacements(buf, final=final, byte_offset=base, char_offset=self.chars)
+            if problems:
+                _refuse_legacy_lines(buf[:used], base)
             self.problems.extend(problems)
             self.chars += len(text)
             pending = buf[used:]
@@ -115,6 +117,22 @@ class StreamDecoder:
             raise DecodeError("not text in UTF-8, UTF-16, GB18030 or Big5 (undecodable bytes)")
         if self.controls > max(2, self.size // 100):
             raise DecodeError(f"binary data ({self.controls} control bytes)")
+
+
+def _refuse_legacy_lines(data: bytes, offset: int) -> None:
+    """Broken UTF-8 in a UTF-8 file is flagged, but a line that reads as GB18030 or Big5 Chinese means
+    the file mixes encodings: an error, as ``decode`` gives for a whole file."""
+    pos = 0
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                encoding = legacy_reading(line)
+                if encoding is not None:
+                    raise DecodeError(f"mixed encodings: UTF-8 but the line at byte {offset + pos} is "
+                                      f"{encoding.upper()}; convert the file to one encoding") from None
+        pos += len(line) + 1
 
 
 def sniff(head: bytes) -> tuple[str, int]:
@@ -179,7 +197,7 @@ def pieces(blocks: Iterable[str], size: int, *, cut_at: regex.Pattern | None = N
             buf = buf[cut:]
     if held is None:
         yield Piece(buf, offset, True, True)
-    elif not _VISIBLE.search(buf):
+    elif not VISIBLE.search(buf):
         yield Piece(held.text + buf, held.start, held.at_start, True)
     else:
         yield held
@@ -195,7 +213,7 @@ def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | 
         line_end = _BREAK.search(buf, m.end())  # CR too: passing a cut by is always safe
         if line_end is None:
             return None  # the next line may go on in the next block: wait
-        if _VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
+        if VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
             return m.end()
         pos = m.end()
 
@@ -215,7 +233,7 @@ class Spill:
         for obj in objects:
             if self.count:
                 self.f.write(", ")
-            self.f.write(json.dumps(obj, ensure_ascii=False))
+            self.f.write(json_value(obj))
             self.count += 1
 
     def lines(self, lines: Iterable[str]) -> None:
@@ -262,6 +280,8 @@ class StreamResult:
     size: int
     spam_removed: int
     untranslated: int = 0  # ``duet check --expect`` findings
+    visible: bool = True  # the output holds something other than spaces and invisible characters
+    decode_problems: list = field(default_factory=list)  # (offset, message) of broken UTF-8 replaced
 
 
 def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, chunk_size: int,
@@ -277,6 +297,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     pending_segment = None
     problems_used = 0
     changes = spam = untranslated = 0
+    visible = False
     try:
         cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
         for piece in pieces(decoder.blocks(), chunk_size, cut_at=cut_at):
@@ -316,6 +337,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                 pending_segment = doc.segments[-1]
             merge_stats(stats, document_stats(doc))
             out_len += len(doc.text)
+            visible = visible or VISIBLE.search(doc.text) is not None
         if report and pending_segment is not None:
             spills["segments"].items([pending_segment.to_dict()])
         stats["encoding"] = decoder.encoding
@@ -332,7 +354,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     for spill in spills.values():
         spill.discard()
     return StreamResult(stats, changes, report_path, found.path if found else None,
-                        found.count if found else 0, decoder.size, spam, untranslated)
+                        found.count if found else 0, decoder.size, spam, untranslated, visible, decoder.problems)
 
 
 def _shifted(d: dict, by: int) -> dict:
@@ -344,7 +366,7 @@ def _shifted(d: dict, by: int) -> dict:
 def _assemble(spills: dict[str, Spill], source: str, stats: dict, spill_dir: str | None) -> str:
     """The report line, byte for byte what ``report_line`` writes for a document cleaned whole."""
     out = Spill(spill_dir)
-    dump = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    dump = json_value
     out.f.write('{"input": ' + dump(source))
     for name in ("changes", "flags", "segments"):
         out.f.write(f', "{name}": [')

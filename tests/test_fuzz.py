@@ -1,0 +1,122 @@
+"""Fuzzing the whole pipeline: hostile generated text, mutations of the samples, damaged bytes.
+
+The laws of tests/test_laws.py (``check_laws``: replay, idempotence, segments cover the output, every Han
+character in a zh run) on text no rule expects, plus: no exception ever (a bad input is a ``DecodeError``
+and nothing else), and no letter, digit or Han character leaves the document except in a recorded spam
+removal (or a change of the other content stages: terms, variant, translate).
+
+The default profile runs 200 examples per test (fast, for CI); ``HYPOTHESIS_PROFILE=fuzz`` runs 5,000
+(docs/reliability.md says how many were run and what they found).
+"""
+
+import json
+
+import pytest
+import regex
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import SAMPLES
+from pipeline import Pipeline
+from pipeline.batch import process
+from pipeline.document import replay
+from pipeline.files import Job
+from pipeline.spam import load_rules
+from pipeline.stages.decode import DecodeError, decode
+from pipeline.stages.spam import REMOVALS
+from strategies import hostile_text, mutated, mutated_bytes
+from test_laws import CONTENT_STAGES, PIPELINE, check_laws, letters
+
+SAMPLE_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))}
+SAMPLE_BYTES = {p.name: p.read_bytes() for p in sorted(SAMPLES.glob("*")) if p.is_file()}
+SPAM_THRESHOLD = load_rules().settings.threshold
+
+
+def check_nothing_lost(doc) -> None:
+    """Outside the content stages no change removes a letter, digit or Han character; a spam change
+    that does is a scored removal."""
+    for c in doc.changes:
+        lost = letters(c.before) - letters(c.after)
+        if not lost or c.stage in CONTENT_STAGES - {"spam"}:
+            continue
+        assert c.stage == "spam", c
+        assert c.rule in REMOVALS or c.rule == "spam-dangling", c
+        if c.rule in REMOVALS:
+            assert c.score is not None and c.score >= SPAM_THRESHOLD, c
+
+
+def check_all(text: str, pipeline: Pipeline = PIPELINE):
+    doc = check_laws(text, pipeline)
+    check_nothing_lost(doc)
+    return doc
+
+
+@given(hostile_text)
+@example("《")
+@example("\x00")
+@example("a\r\n\r\n\x00《》“\u200d\u0301")
+@example("\ud7ff\ue000\U0010ffff")
+def test_hostile_text_keeps_every_law(text):
+    check_all(text)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_TEXTS))
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_mutated_samples_keep_every_law(name, data):
+    check_all(data.draw(mutated(SAMPLE_TEXTS[name])))
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_BYTES))
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_damaged_bytes_decode_or_fail_cleanly(name, data):
+    """Byte-level damage: the decoder either refuses with a ``DecodeError`` or yields text on which
+    every law holds (broken UTF-8 becomes U+FFFD and a flag, never silently dropped bytes)."""
+    raw = data.draw(mutated_bytes(SAMPLE_BYTES[name]))
+    try:
+        decoded = decode(raw)
+    except DecodeError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    doc = PIPELINE.clean_bytes(raw)
+    assert replay(decoded.text, doc.changes) == doc.text
+    assert decoded.text.count("\ufffd") >= len(decoded.problems)
+    check_all(decoded.text)
+
+
+XML_FORMATS = ("html", "tmx", "xliff")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_text)
+def test_every_writer_takes_hostile_text(text):
+    """Every output format is written without an exception; the XML ones parse back, and JSON Lines
+    lines are JSON."""
+    data = text.encode("utf-8")
+    for fmt in ("text", "markdown", "jsonl", *XML_FORMATS):
+        out = process(PIPELINE, Job("-", "x.txt"), data=data, fmt=fmt, report=True)
+        if not out.ok:
+            assert "binary data" in out.error  # NUL and control characters make binary input
+            return
+        assert json.loads(out.report)["input"] == "-"
+        if fmt == "jsonl":
+            for line in out.output.splitlines():
+                json.loads(line)
+        elif fmt in XML_FORMATS:
+            parser = etree.HTMLParser(recover=False) if fmt == "html" else etree.XMLParser(recover=False)
+            etree.fromstring(out.output.encode("utf-8"), parser)
+
+
+HAN_OR_LETTER = regex.compile(r"[\p{Han}\p{L}]")
+
+
+def test_the_seed_with_every_hostile_piece_inserted_everywhere_keeps_its_letters(seed_text):
+    """A deterministic sweep: each hostile piece between every paragraph of the seed."""
+    from strategies import ALL_INVISIBLE, COMBINING, CONTROL, LONE
+
+    paragraphs = seed_text.split("\n\n")
+    for pieces in (ALL_INVISIBLE, CONTROL, LONE, COMBINING):
+        text = "\n\n".join(p + pieces[i % len(pieces)] for i, p in enumerate(paragraphs))
+        check_all(text)
