@@ -163,7 +163,10 @@ def _ends_chinese_sentence(text: str, i: int) -> bool:
 
 def mark_lang(text: str, i: int, langs: LangIndex) -> str | None:
     """The language of the clause that the mark at ``i`` ends (see the module docstring)."""
-    line_start = text.rfind("\n", 0, i) + 1
+    # Only the last 2 * LOOK characters can matter (see _content_before, _clause_first_content): a
+    # search for the line start bounded to them keeps a long line linear.
+    lo = max(0, i - 2 * LOOK)
+    line_start = text.rfind("\n", lo, i) + 1 or lo
     k = _content_before(text, i, line_start)
     if k < 0:
         return _content_after_lang(text, i, langs)
@@ -209,8 +212,8 @@ def _clause_first_content(text: str, k: int, line_start: int) -> int | None:
 
 
 def _content_after_lang(text: str, i: int, langs: LangIndex) -> str | None:
-    end = text.find("\n", i)
-    end = len(text) if end < 0 else end
+    end = text.find("\n", i, i + LOOK)  # bounded: only the next LOOK characters are read
+    end = min(len(text), i + LOOK) if end < 0 else end
     for j in range(i + 1, min(end, i + LOOK)):
         c = text[j]
         if is_han(c):
