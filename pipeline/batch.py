@@ -19,6 +19,7 @@ from .files import (STDIN, Job, OutputError, UsageError, atomic_writer, checked_
                     open_regular, output_path, remove_quietly, shown, write_atomic)
 from .redact import redact
 from .registry import whole_document_stages
+from .rules import ConfigError
 from .report import UNTRANSLATED, Finding, LineIndex, document_stats, findings, report_line
 from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
@@ -96,7 +97,7 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
     try:
         _process(pipeline, job, out, out_dir=out_dir, fmt=fmt, check=check, in_place=in_place, data=data,
                  report=report, stream_above=stream_above, chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
-    except (DecodeError, InputError, OutputError, UsageError, TranslationError) as exc:
+    except (DecodeError, InputError, OutputError, UsageError, TranslationError, ConfigError) as exc:
         out.ok, out.error = False, str(exc)
     except OSError as exc:
         out.ok, out.error = False, describe_os_error(exc)

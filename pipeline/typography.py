@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 import regex
 
 from .document import Document, Segment
+from .rulepatterns import BoundedPattern, bounded_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
 
 FW_OPEN = "“‘《（【〔「『〈"  # full-width opening marks: no space after them
@@ -149,7 +150,7 @@ class Conventions:
     max_phrases: int
     min_length: int
     max_length: int
-    heading_number: regex.Pattern
+    heading_number: BoundedPattern
 
 
 _KNOWN_TABLES = {"mark", "quote", "bracket", "fullwidth", "digit_spacing", "chinese_spaces"}
@@ -185,7 +186,7 @@ def _read_pairs(data: dict, path: Path, quotes: dict, brackets: dict) -> None:
             _one_char(entry.get(k), where, k) for k in ("zh_open", "zh_close", "en_close"))
 
 
-def _read_settings(data: dict, path: Path, settings: dict) -> None:
+def _read_settings(data: dict, path: Path, settings: dict, origins: dict) -> None:
     for table, keys in (("fullwidth", {"symbols": str}), ("digit_spacing", {"no_space_before": str}),
                         ("chinese_spaces", {"min_phrases": int, "max_phrases": int, "min_length": int,
                                             "max_length": int, "heading_number": str})):
@@ -199,6 +200,7 @@ def _read_settings(data: dict, path: Path, settings: dict) -> None:
             require(isinstance(value, keys[key]) and not isinstance(value, bool), where,
                     f"must be {'a string' if keys[key] is str else 'an integer'}")
             settings[key] = value
+            origins[key] = path
 
 
 def load_conventions(extra: Iterable[str | Path] = ()) -> Conventions:
@@ -212,6 +214,7 @@ def _load(extra: tuple[str, ...]) -> Conventions:
     quotes: dict = {}
     brackets: dict = {}
     settings: dict = {}
+    origins: dict = {}  # the file each setting came from, for error messages
     shipped = rule_files("normalize")
     for path in rule_files("normalize", extra):
         data = read_toml(path)
@@ -221,15 +224,14 @@ def _load(extra: tuple[str, ...]) -> Conventions:
         require(not unknown, str(path), f"unknown table(s) {', '.join(sorted(unknown))}")
         _read_marks(data, path, marks)
         _read_pairs(data, path, quotes, brackets)
-        _read_settings(data, path, settings)
+        _read_settings(data, path, settings, origins)
     missing = {"symbols", "no_space_before", "min_phrases", "max_phrases", "min_length", "max_length",
                "heading_number"} - set(settings)
     if missing:
         raise ConfigError(f"rules/normalize.toml: missing setting(s) {', '.join(sorted(missing))}")
-    try:
-        heading = regex.compile(settings["heading_number"])
-    except regex.error as exc:
-        raise ConfigError(f"[chinese_spaces] heading_number: not a valid pattern: {exc}") from None
+    # A pattern a user's rule file can set: refused if it backtracks catastrophically, bounded in time.
+    heading = bounded_pattern(settings["heading_number"], f"{origins['heading_number']}: "
+                              "[chinese_spaces] heading_number")
     return Conventions(
         zh_to_en={zh: en for zh, (en, _) in marks.items()},
         en_to_zh={en: zh for zh, (en, zh_only) in marks.items() if not zh_only},
