@@ -148,7 +148,7 @@ def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
-        client = Client(cluster)
+        client = Client(cluster, timeout="30s")
     try:
         queue = iter(work)
         window = max(1, sum(client.nthreads().values())) * 4
