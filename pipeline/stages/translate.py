@@ -24,14 +24,12 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Callable
 
-import regex
-
 from ..document import Document, Edit
 from ..glossary import Glossary, load as load_glossary
 from ..options import Options
 from ..positions import forward_spans
 from ..rules import ConfigError
-from ..translation.backends import DIRECTIONS, Backend, Translation, TranslationError, check_terms
+from ..translation.backends import DIRECTIONS, Backend, Translation, TranslationError, check_terms, valid_text
 from ..translation.units import Unit, build_units, needs_space
 
 NAME = "translate"
@@ -133,20 +131,11 @@ def translate_units(backend: Backend, units: list[Unit], source: str, target: st
     done = [(u, t) for u, t in zip(units, results) if t is not None]
     missing = check_terms([u.text for u, _ in done], [t.text for _, t in done], source, target, glossary)
     for (u, t), m in zip(done, missing):
-        text = _valid_text(t.text)
+        text = valid_text(t.text)
         if text.strip():  # an empty answer is no translation: it must never erase the source
             u.target, u.origin, u.missing_terms = text, t.origin, m
     if failure is not None:
         raise failure
-
-
-def _valid_text(text: str) -> str:
-    """A backend's answer as text the writers can encode: a lone surrogate (a JSON ``\\ud800`` escape
-    from a model) becomes U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
-
-
-_SURROGATE = regex.compile("[\ud800-\udfff]")
 
 
 def _other(lang: str) -> str:

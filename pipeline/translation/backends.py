@@ -49,6 +49,15 @@ class Backend(Protocol):
                   glossary: Glossary) -> list[Translation]: ...
 
 
+_SURROGATE = regex.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """A backend's answer as text that can be stored and written: a lone surrogate (a JSON ``\\ud800``
+    escape from a model) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def required_terms(text: str, source: str, glossary: Glossary) -> list[Term]:
     """The glossary terms that occur in a source text (in either language)."""
     if not glossary:

@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 from ..glossary import Glossary
 from ..rules import ConfigError
-from .backends import Translation, TranslationError, check_terms, required_terms
+from .backends import Translation, TranslationError, check_terms, required_terms, valid_text
 from .units import Unit
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -232,7 +232,7 @@ def parse_answer(content: str, wanted: list[str]) -> dict[str, str]:
         key = str(e["id"])
         if key in out:
             raise Malformed(f"id {key} twice")
-        out[key] = e["text"].strip()
+        out[key] = valid_text(e["text"]).strip()
     if set(out) != set(wanted):
         lost, extra = sorted(set(wanted) - set(out)), sorted(set(out) - set(wanted))
         raise Malformed(f"ids missing {lost[:5]}, unexpected {extra[:5]}")
