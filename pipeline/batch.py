@@ -130,7 +130,7 @@ def _process(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, fmt, check,
     out.warnings = document_warnings(doc, len(data))
     out.incomplete = translation_problem(doc)
     if report:
-        out.report = report_line(doc, shown(job.source))
+        out.report = report_line(doc, job.source)  # a name that is not UTF-8 as \udcXX escapes
     out.changes = len(doc.changes)
     out.stats = document_stats(doc)
     out.spam_removed = spam_removed(doc.changes)
@@ -225,12 +225,12 @@ def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, chec
         raise InputError(f"cannot read: {describe_os_error(exc)}") from None
     with f:
         if target is None:
-            result = clean_stream(pipeline, f, shown(job.source), None if check else sink, chunk_size=chunk_size,
+            result = clean_stream(pipeline, f, job.source, None if check else sink, chunk_size=chunk_size,
                                   report=report, check=check, spill_dir=spill_dir)
         else:
             try:
                 with atomic_writer(target) as dest:
-                    result = clean_stream(pipeline, f, shown(job.source), _Guarded(dest, target),
+                    result = clean_stream(pipeline, f, job.source, _Guarded(dest, target),
                                           chunk_size=chunk_size, report=report, check=False, spill_dir=spill_dir)
                     if in_place and not result.changes:
                         raise _Unchanged  # drops the copy: the input stays as it was

@@ -234,17 +234,19 @@ def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcom
                             iter_report(outcome) if (outcome.report or outcome.report_file) else None)
         else:
             manifest.forget(job.rel)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         manifest.forget(job.rel)
-        return f"{manifest.path}: cannot record {shown(job.source)}: {describe_os_error(exc)}"
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        return f"{manifest.path}: cannot record {shown(job.source)}: {reason}"
     return None
 
 
 def _save(manifest: Manifest) -> str | None:
     try:
         manifest.save()
-    except OSError as exc:
-        return f"{manifest.path}: cannot save the record of this run: {describe_os_error(exc)} (the next run " \
+    except (OSError, ValueError) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        return f"{manifest.path}: cannot save the record of this run: {reason} (the next run " \
                "cleans every file again)"
     return None
 

@@ -13,13 +13,16 @@ import signal
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .batch import Outcome, Settings, process
-from .files import Job, OutputError, UsageError, checked_output, describe_os_error, open_regular, output_path, write_atomic
+from .files import (Job, OutputError, UsageError, checked_output, describe_os_error, open_regular, output_path,
+                    remove_quietly, write_atomic)
 from .options import Options
 from .runner import Pipeline
+from .writers import SUFFIXES
 
 Work = Iterable[tuple[int, Job]]
 Results = Iterator[tuple[int, Outcome]]
@@ -71,7 +74,9 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int) -> 
             return
         except BrokenProcessPool:
             for index, job in sorted(pending.values()):
-                yield index, _alone(options, index, job, settings)
+                outcome = _alone(options, index, job, settings)
+                _remove_orphans(job, settings)
+                yield index, outcome
 
 
 def _pool_pass(options: Options, queue: Iterator[tuple[int, Job]], settings: Settings, workers: int,
@@ -105,6 +110,22 @@ def _alone(options: Options, index: int, job: Job, settings: Settings) -> Outcom
         except BrokenProcessPool:
             return Outcome(job.source, ok=False, error="the worker process cleaning it died (out of memory, "
                            "or a crash in a native library); the other files were cleaned")
+
+
+def _remove_orphans(job: Job, settings: Settings) -> None:
+    """The temporary output files that a killed worker could not remove (``atomic_writer`` names them
+    ``.NAME.*.tmp`` beside the output); the file itself was just written again, or failed."""
+    if settings.in_place:
+        targets = [Path(job.source)]
+    elif settings.out_dir is not None:
+        targets = [output_path(settings.out_dir, job.rel)]
+        if settings.fmt:
+            targets.append(output_path(settings.out_dir, job.rel, SUFFIXES.get(settings.fmt)))
+    else:
+        return
+    for target in targets:
+        for orphan in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+            remove_quietly(orphan)
 
 
 # -- Dask ------------------------------------------------------------------------------------------

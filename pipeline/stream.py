@@ -24,7 +24,7 @@ from typing import BinaryIO, Iterable, Iterator
 import regex
 
 from .document import Document
-from .files import remove_quietly
+from .files import remove_quietly, shown
 from .report import UNTRANSLATED, LineIndex, document_stats, findings, json_value
 from .stages.decode import (BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, legacy_reading,
                             utf8_with_replacements)
@@ -317,7 +317,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                 for item in findings(doc, pipeline.options.expect):
                     untranslated += item.rule.startswith(UNTRANSLATED)
                     line, col = index.line_col(item.offset)
-                    found.lines([f"{source}:{lines_before + line}:{col}: {item.rule}: {item.message}"])
+                    found.lines([f"{shown(source)}:{lines_before + line}:{col}: {item.rule}: {item.message}"])
                 lines_before += piece.text.count("\n")
             if report:
                 spills["changes"].items(_shifted(c.to_dict(), out_len) for c in doc.changes)
