@@ -141,13 +141,19 @@ def _mark_edits(text: str, points: list[int]) -> list[Edit]:
 def _space_edits(text: str, points: list[int]) -> list[Edit]:
     """The whitespace around a removed span, made what it would have been without the span."""
     edits: dict[int, Edit] = {}
+    run = (-1, -1)  # the whitespace run around the previous point
     for p in points:
-        rs = p
-        while rs > 0 and text[rs - 1].isspace():
-            rs -= 1
-        re_ = p
-        while re_ < len(text) and text[re_].isspace():
-            re_ += 1
+        if run[0] <= p <= run[1]:
+            rs, re_ = run  # the same run: scanning it again for each point was quadratic (a page of
+            # removed headlines leaves one long run of line breaks)
+        else:
+            rs = p
+            while rs > 0 and text[rs - 1].isspace():
+                rs -= 1
+            re_ = p
+            while re_ < len(text) and text[re_].isspace():
+                re_ += 1
+            run = (rs, re_)
         if rs == re_ or rs in edits:
             continue
         new = _whitespace(text, rs, p, re_)
