@@ -26,7 +26,7 @@ from .rules import ConfigError
 PROBE_LENGTH = 2000  # characters in each probe
 PROBE_TIMEOUT = 0.25  # seconds per probe: a linear pattern needs well under a millisecond
 MATCH_TIMEOUT = 5.0  # seconds per search in a document
-MAX_PROBES = 24
+MAX_PROBES = 64
 # Characters that stand for the classes a pattern may use, tried whatever the pattern says.
 COMMON = "a1 中.-_/:@,x"
 _CLASS_ESCAPES = {"d": "1", "w": "a", "s": " ", "D": "a", "W": "-", "S": "a", "b": "", "B": "", "A": "", "Z": ""}
@@ -59,14 +59,16 @@ def pattern_chars(pattern: str) -> str:
 
 
 def probes(pattern: str) -> list[str]:
-    """Strings on which a catastrophically backtracking pattern runs out of time: each character
-    repeated, and the pattern's own characters in turn, each ending in a character that cannot match."""
+    """Strings on which a catastrophically backtracking pattern runs out of time, each ending in a
+    character that cannot match: each character repeated, each of the pattern's own characters followed
+    by a run of another (``q(a|aa)+$`` needs ``qaaaa…``), and its own characters in turn."""
     own = pattern_chars(pattern)
     singles = list(dict.fromkeys(own + COMMON))
     out = [c * PROBE_LENGTH + "\x00" for c in singles]
     if len(own) > 1:
         out.append((own * (PROBE_LENGTH // len(own) + 1))[:PROBE_LENGTH] + "\x00")
         out.append((" ".join(own) + " ") * (PROBE_LENGTH // (2 * len(own)) + 1) + "\x00")
+        out += [a + b * PROBE_LENGTH + "\x00" for a in own for b in own if a != b]
     return out[:MAX_PROBES]
 
 
@@ -94,32 +96,36 @@ class BoundedPattern:
 
     pattern: regex.Pattern
     where: str
-    timeout: float = MATCH_TIMEOUT
+    timeout: float | None = None  # None: MATCH_TIMEOUT, read when the search runs
+
+    @property
+    def limit(self) -> float:
+        return MATCH_TIMEOUT if self.timeout is None else self.timeout
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
         endpos = len(string) if endpos is None else endpos
         try:
-            yield from self.pattern.finditer(string, pos, endpos, timeout=self.timeout)
+            yield from self.pattern.finditer(string, pos, endpos, timeout=self.limit)
         except TimeoutError:
             raise self._timeout() from None
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         endpos = len(string) if endpos is None else endpos
         try:
-            return self.pattern.fullmatch(string, pos, endpos, timeout=self.timeout)
+            return self.pattern.fullmatch(string, pos, endpos, timeout=self.limit)
         except TimeoutError:
             raise self._timeout() from None
 
     def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         endpos = len(string) if endpos is None else endpos
         try:
-            return self.pattern.match(string, pos, endpos, timeout=self.timeout)
+            return self.pattern.match(string, pos, endpos, timeout=self.limit)
         except TimeoutError:
             raise self._timeout() from None
 
     def _timeout(self) -> PatternTimeout:
         return PatternTimeout(f"{self.where}: pattern {self.pattern.pattern!r} ran out of time "
-                              f"({self.timeout} s) on this document (catastrophic backtracking): the "
+                              f"({self.limit:g} s) on this document (catastrophic backtracking): the "
                               "document was not cleaned; fix or remove the pattern")
 
 
