@@ -58,7 +58,7 @@ class StreamDecoder:
     def blocks(self) -> Iterator[str]:
         head = self.f.read(SNIFF_BYTES)
         self.size = len(head)
-        self.encoding, skip = sniff(head)
+        self.encoding, skip = sniff(head, complete=len(head) < SNIFF_BYTES)
         if self.encoding == "utf-8" and not skip:
             yield from self._utf8(head)
             return
@@ -135,13 +135,17 @@ def _refuse_legacy_lines(data: bytes, offset: int) -> None:
         pos += len(line) + 1
 
 
-def sniff(head: bytes) -> tuple[str, int]:
-    """(encoding, bytes of byte order mark to skip) from the start of a file."""
+def sniff(head: bytes, complete: bool = False) -> tuple[str, int]:
+    """(encoding, bytes of byte order mark to skip) from the start of a file. ``complete``: the head is
+    the whole file, judged whole, as ``decode`` judges it (a file cut at its last line break could read
+    as another encoding than the whole file does)."""
     for bom, encoding in BOMS:
         if head.startswith(bom):
             return encoding, len(bom)
     sample = head
-    if b"\x00" not in head:
+    if complete:
+        pass
+    elif b"\x00" not in head:
         cut = head.rfind(b"\n")  # never judge a character cut in half at the end of the sample
         sample = head[: cut + 1] if cut > 0 else head
     else:

@@ -9,6 +9,7 @@ The default profile runs 200 examples per test (fast, for CI); ``HYPOTHESIS_PROF
 (docs/reliability.md says how many were run and what they found).
 """
 
+import io
 import json
 
 import pytest
@@ -25,6 +26,7 @@ from pipeline.files import Job
 from pipeline.spam import load_rules
 from pipeline.stages.decode import DecodeError, decode
 from pipeline.stages.spam import REMOVALS
+from pipeline.stream import StreamDecoder
 from strategies import hostile_text, mutated, mutated_bytes
 from test_laws import CONTENT_STAGES, PIPELINE, check_laws, letters
 
@@ -83,6 +85,42 @@ def test_damaged_bytes_decode_or_fail_cleanly(name, data):
     doc = PIPELINE.clean_bytes(raw)
     assert replay(decoded.text, doc.changes) == doc.text
     assert decoded.text.count("\ufffd") >= len(decoded.problems)
+    check_all(decoded.text)
+    assert streamed(raw) == decoded.text  # a large file's decoder reads the same text
+
+
+def streamed(data: bytes) -> str:
+    """The text the streaming decoder of large files reads (a file under 1 MB: judged whole)."""
+    return "".join(StreamDecoder(io.BytesIO(data)).blocks())
+
+
+# Inputs that the atheris harness (scripts/fuzz_atheris.py) found failing, kept as regression tests.
+REGRESSIONS = {
+    # decode target: mostly ASCII with a few broken UTF-8 sequences. The streaming decoder judged the
+    # encoding on the file up to its last line break and read GB18030 mojibake; decode() read UTF-8
+    # with U+FFFD and flags. The head of a file is now judged whole when it is the whole file.
+    "stream-judged-a-cut-sample": bytes.fromhex(
+        "6f63616c697469657320616e6420756e69747320686176652074616b656e20656666656374697665206d6561737572657320"
+        "746f20736f6c766520746865206578697374696e672070726f626c656d7320736572696f75736c79e38065206d6561737572"
+        "657320746f20736f6c766520746865206578697374696e672070726f626c656d7320736572696f75736c79e3808254686520"
+        "7468ea50d0c4cfa3546865200a7365207468652073656c656374696f6e20616e64206177617264696e67204d656173757265"
+        "73206f662074680a0a0a0a0a0a0a0a0a0a0a0a0a0a652050726f76696e6365277320436172696e6720666f7220746865206e"
+        "6578742047656e6d656e74206172207461736b206f626a65637469766573e380825468652050726f76696e6369616c204375"
+        "73746f6d7320616e6420576f726b696e6720436f6d6d6974746c616e6e696e6720616e6420636f6f7264696e617465207468"
+        "6520696e746572616374696f6e206f6620766172696f7573206465706172746d656e7473e3808245737461626c6973682063"
+        "6f6d6d756e69636174686f6e206368616e6e6f626a65637469766573e38082546865205072"
+        + "73" * 91 + "576f726b696e6720436f6d6d6974746c616e6e696e6720616e6420636f6f7264696e61746520"
+        "206f766572616c6c20706c616e6e696e6720"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_inputs_the_atheris_harness_found(name):
+    data = REGRESSIONS[name]
+    decoded = decode(data)
+    assert streamed(data) == decoded.text
+    doc = PIPELINE.clean_bytes(data)
+    assert replay(decoded.text, doc.changes) == doc.text
     check_all(decoded.text)
 
 
