@@ -110,16 +110,14 @@ class BoundedPattern:
             raise self._timeout() from None
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        endpos = len(string) if endpos is None else endpos
-        try:
-            return self.pattern.fullmatch(string, pos, endpos, timeout=self.limit)
-        except TimeoutError:
-            raise self._timeout() from None
+        return self._bounded(self.pattern.fullmatch, string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        endpos = len(string) if endpos is None else endpos
+        return self._bounded(self.pattern.match, string, pos, endpos)
+
+    def _bounded(self, method, string: str, pos: int, endpos: int | None) -> regex.Match | None:
         try:
-            return self.pattern.match(string, pos, endpos, timeout=self.limit)
+            return method(string, pos, len(string) if endpos is None else endpos, timeout=self.limit)
         except TimeoutError:
             raise self._timeout() from None
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from fake_openai import FakeOpenAI
 from pipeline import Pipeline
 from pipeline.batch import process
 from pipeline.commands import Request, clean_command
@@ -20,7 +19,7 @@ from pipeline.translation import openai_compat
 from pipeline.translation.backends import TranslationError
 from pipeline.translation.memory import open_memory
 from pipeline.translation.openai_compat import OpenAIBackend
-from pipeline.translation.units import Unit
+from test_translate_openai import server, units  # noqa: F401 (a fixture)
 
 KEY = "sk-live-do-not-print-0123456789abcdef"
 # Twenty Chinese sentences: two requests of 16 units and 4.
@@ -30,19 +29,9 @@ TEXT = "".join(SENTENCES) + "\n"
 
 
 @pytest.fixture
-def server():
-    with FakeOpenAI() as s:
-        yield s
-
-
-@pytest.fixture
 def fast(monkeypatch):
     """Retries without waiting (the backoff is tested in test_translate_openai.py)."""
     monkeypatch.setattr(openai_compat, "BACKOFF", 0.0)
-
-
-def units(*texts):
-    return [Unit(f"u{i + 1}", "zh", t, 0, len(t), 0, "paragraph") for i, t in enumerate(texts)]
 
 
 def backend(server, **kw):
