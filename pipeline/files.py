@@ -6,6 +6,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from contextlib import contextmanager
+from typing import BinaryIO, Iterable, Iterator
 
 DEFAULT_GLOBS = ("*.txt", "*.md")
 STDIN = "-"
@@ -87,23 +89,70 @@ def output_path(out_dir: Path, rel: str, suffix: str | None = None) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename: a reader never sees half a file,
-    and a failed write leaves the previous file as it was."""
+    and a failed write leaves the previous file as it was. ``durable``: on disk before the rename
+    (``fsync``), so that a power cut cannot leave an empty file under the new name."""
+    _atomic(path, [data], durable)
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[str]) -> int:
+    """Text chunks written as they come, atomically (no fsync); returns the bytes written."""
+    return _atomic(path, (chunk.encode("utf-8") for chunk in chunks), durable=False)
+
+
+def _atomic(path: Path, blocks: Iterable[bytes], durable: bool) -> int:
+    size = 0
+    with atomic_writer(path, durable=durable) as f:
+        for block in blocks:
+            f.write(block)
+            size += len(block)
+    return size
+
+
+@contextmanager
+def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``path`` only when the block ends without an exception."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+            if durable:
+                os.fsync(f.fileno())
+        publish(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        remove_quietly(tmp)
         raise
+
+
+def remove_quietly(path: str | Path) -> None:
+    """Remove a temporary file that may already be gone."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def publish(tmp: str, path: Path) -> None:
+    """Rename a finished temporary file onto ``path``, with the mode of the file it replaces (or the
+    usual mode of a new file: ``mkstemp`` makes temporary files readable by their owner only)."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = _FILE_MODE
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
 
 
 def describe_os_error(exc: OSError) -> str:

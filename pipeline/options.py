@@ -35,12 +35,28 @@ class Options:
     translator: str = "none"
     model: str | None = None
     bilingual: bool = False
+    beam_size: int = 2  # ct2 beam search width (1: greedy)
     # input and output
     format: str | None = None
     input_format: str | None = None
     glob: tuple[str, ...] = ()
     # check
     expect: str | None = None
+    # running: where results go and how the work is spread. These never change an output, so they
+    # are left out of the configuration hash of incremental runs (``RUN_OPTIONS``).
+    output: str | None = None  # -o DIR
+    report: str | None = None  # --report FILE
+    in_place: bool = False
+    jobs: int = 0  # worker processes; 0: one per core
+    engine: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address; none: a local cluster
+    shared_storage: bool = True  # dask workers see the same files (paths travel, not contents)
+    force: bool = False  # redo every input, whatever the manifest says
+    progress: bool | None = None  # None: when standard error is a terminal
+    quiet: bool = False  # no summary at the end
+    # Files larger than this are cleaned piece by piece (paragraphs, about ``chunk_size`` each).
+    stream_above: str = "32MB"
+    chunk_size: str = "1MB"
 
     def replace(self, **changes: Any) -> "Options":
         return dataclasses.replace(self, **changes)
@@ -49,13 +65,27 @@ class Options:
         return name not in self.disable
 
 
+RUN_OPTIONS = frozenset({
+    "output", "report", "in_place", "jobs", "engine", "scheduler", "shared_storage", "force", "progress",
+    "quiet", "stream_above", "chunk_size",
+})
+# Options whose value is a path: in a configuration file they are relative to the file's folder.
+PATH_OPTIONS = ("output", "report", "rules")
+# The kind of an option whose default (None) does not say it.
+KINDS: dict[str, type] = {"progress": bool}
+SIZE_OPTIONS = ("stream_above", "chunk_size")
+# Whole-number options may be 1 or more, except these (``jobs = 0``: one per core).
+MINIMUM = {"jobs": 0}
+
 CHOICES: dict[str, tuple[str, ...]] = {
     "spam": ("remove", "mask", "flag"),
     "variant": ("keep", "auto", "simplified", "traditional", "taiwan", "hongkong"),
     "to": ("en", "zh"),
+    "translator": ("none", "ct2", "openai"),
     "format": ("text", "markdown", "html", "jsonl", "tmx", "xliff"),
     "input_format": ("text", "markdown", "html"),
     "expect": ("en", "zh"),
+    "engine": ("local", "dask"),
 }
 
 
@@ -68,21 +98,47 @@ def options_from_mapping(data: Mapping[str, Any], origin: str = "options") -> di
         if name not in fields:
             raise ConfigError(f"{origin}: unknown option '{key}'")
         default = fields[name].default
-        if isinstance(default, tuple):
+        kind = KINDS.get(name) or type(default)
+        if value is None and default is None:
+            pass
+        elif kind is tuple:
             if isinstance(value, str):
                 value = (value,)
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{origin}: option '{key}' must be a list of strings")
             value = tuple(value)
-        elif isinstance(default, bool):
+        elif kind is bool:
             if not isinstance(value, bool):
                 raise ConfigError(f"{origin}: option '{key}' must be true or false")
-        elif value is not None and not isinstance(value, str):
+        elif kind is int:
+            least = MINIMUM.get(name, 1)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ConfigError(f"{origin}: option '{key}' must be a whole number, at least {least}")
+        elif not isinstance(value, str):
             raise ConfigError(f"{origin}: option '{key}' must be a string")
+        if name in SIZE_OPTIONS:
+            parse_size(value, f"{origin}: option '{key}'")
         if name in CHOICES and value is not None and value not in CHOICES[name]:
             raise ConfigError(f"{origin}: option '{key}' must be one of {', '.join(CHOICES[name])}, not '{value}'")
         out[name] = value
     return out
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1024, "K": 1024, "MB": 1024**2, "M": 1024**2, "GB": 1024**3, "G": 1024**3}
+
+
+def parse_size(value: str, where: str = "size") -> int:
+    """``"32MB"`` -> bytes (binary units; ``KB``, ``MB``, ``GB``, or a plain number of bytes)."""
+    text = value.strip().upper().replace(" ", "")
+    digits = text.rstrip("KMGB")
+    unit = text[len(digits):]
+    try:
+        number = float(digits)
+    except ValueError:
+        number = -1.0
+    if number <= 0 or unit not in _UNITS:
+        raise ConfigError(f"{where} must be a size such as 64KB, 32MB or 1GB, not '{value}'")
+    return int(number * _UNITS[unit])
 
 
 def make_options(base: Options | None = None, **overrides: Any) -> Options:
@@ -112,4 +168,10 @@ def load_config(path: Path) -> dict[str, Any]:
     data = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("duet", {})
-    return options_from_mapping(data, str(path))
+    values = options_from_mapping(data, str(path))
+    for name in PATH_OPTIONS:
+        if isinstance(values.get(name), str):
+            values[name] = str(path.parent / values[name])
+        elif isinstance(values.get(name), tuple):
+            values[name] = tuple(str(path.parent / v) for v in values[name])
+    return values

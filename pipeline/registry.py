@@ -1,5 +1,8 @@
 """The stages, in the order they run. Adding a stage: write ``pipeline/stages/NAME.py`` with ``NAME``,
-``RULES`` and ``setup(options)``, then add the module to ``STAGES`` below."""
+``RULES`` and ``setup(options)``, then add the module to ``STAGES`` below.
+
+A stage also says how much of a document it needs to see (``CONTEXT``, see ``context``): large files
+are cleaned piece by piece only when every enabled stage works on pieces."""
 
 from __future__ import annotations
 
@@ -8,13 +11,20 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, spam, structure
+from .stages import invisible, segment, spam, structure, translate
+from .stages import numbers, punctuation, spacing, variant, width
 
 STAGES = (
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
     spam,  # injected betting spam: removed (or masked, or flagged) span by span
+    width,  # full-width letters, digits and symbols to half-width
+    numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
+    punctuation,  # marks, quotes and brackets in the convention of their language run
+    spacing,  # spaces between Chinese, English, numbers and marks
+    variant,  # simplified / traditional script (OpenCC), on the final spacing: 明了 converts, 明　了 not
+    translate,  # translation units; fill the missing side (--translator), put it in place (--to)
 )
 
 Run = Callable[[Document], None]
@@ -35,3 +45,27 @@ def build(options: Options) -> list[tuple[str, Run]]:
         raise ConfigError(f"--disable: unknown stage or rule: {', '.join(unknown)} "
                           f"(known: {', '.join(sorted(known_names()))})")
     return [(stage.NAME, stage.setup(options)) for stage in STAGES if options.enabled(stage.NAME)]
+
+
+PARAGRAPH, DOCUMENT = "paragraph", "document"
+
+
+def context(stage, options: Options) -> str:
+    """How much text a stage needs: ``"paragraph"`` or ``"document"``.
+
+    ``"paragraph"`` promises that ``run(doc)`` on a piece of a document made of whole paragraphs (cut
+    after a blank line; ``doc.at_start``, ``doc.at_end`` and ``doc.lang_before`` describe where the piece
+    lies) makes the same edits as on the whole document. A stage declares it with a module attribute
+    ``CONTEXT``, or a function ``context(options)`` when it depends on the options (``variant = "auto"``
+    counts the whole document). A stage that says nothing needs the whole document: the safe default.
+    """
+    declared = getattr(stage, "context", None)
+    value = declared(options) if callable(declared) else getattr(stage, "CONTEXT", DOCUMENT)
+    if value not in (PARAGRAPH, DOCUMENT):
+        raise ConfigError(f"stage {stage.NAME}: context must be '{PARAGRAPH}' or '{DOCUMENT}', not {value!r}")
+    return value
+
+
+def whole_document_stages(options: Options) -> list[str]:
+    """The enabled stages that need the whole document (empty: pieces are fine)."""
+    return [s.NAME for s in STAGES if options.enabled(s.NAME) and context(s, options) == DOCUMENT]

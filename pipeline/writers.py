@@ -1,38 +1,56 @@
-"""Writers at the end of the pipeline: a cleaned document in the requested output format."""
+"""Writers at the end of the pipeline: a cleaned document in the requested output format.
+
+``text`` is the cleaned text; ``markdown`` and ``html`` are documents built from its blocks (with
+``--bilingual``: both languages side by side); ``jsonl``, ``tmx`` and ``xliff`` are its translation units.
+The builders live in ``pipeline/bilingual.py``.
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
+from . import bilingual
 from .document import Document
 from .files import UsageError
+from .options import Options
 
 SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "jsonl": ".jsonl", "tmx": ".tmx", "xliff": ".xlf"}
 
-Writer = Callable[[Document], str]
+Writer = Callable[[Document, Options], str]
 
 
 def _same_format(doc: Document) -> str:
     return doc.text
 
 
-def _plain_text(doc: Document) -> str:
+def _plain_text(doc: Document, options: Options) -> str:
+    if options.bilingual:
+        return bilingual.bilingual_text(doc, options)
     if doc.format != "text":
         raise UsageError(f"--format text from a {doc.format} input is not supported")
     return doc.text
 
 
-WRITERS: dict[str, Writer] = {"text": _plain_text}
+WRITERS: dict[str, Writer] = {
+    "text": _plain_text,
+    "markdown": bilingual.markdown,
+    "html": bilingual.html,
+    "jsonl": bilingual.jsonl,
+    "tmx": bilingual.tmx,
+    "xliff": bilingual.xliff,
+}
 
 
-def render(doc: Document, fmt: str | None) -> str:
+def render(doc: Document, fmt: str | None, options: Options | None = None) -> str:
     """The output document. ``None`` keeps the input's own format."""
-    if fmt is None or fmt == doc.format:
+    options = options or Options()
+    if (fmt is None or fmt == doc.format) and not options.bilingual:
         return _same_format(doc)
+    fmt = fmt or doc.format
     writer = WRITERS.get(fmt)
     if writer is None:
         raise UsageError(f"--format {fmt}: not available in this version")
-    return writer(doc)
+    return writer(doc, options)
 
 
 def suffix_for(fmt: str | None, doc_format: str) -> str | None:

@@ -31,3 +31,36 @@ def default_pipeline():
 def duet_command() -> list[str]:
     """Run the CLI of the installed package with the interpreter running the tests."""
     return [sys.executable, "-m", "pipeline"]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Models and the translation memory of every test live in its own folder, never the user's."""
+    monkeypatch.setenv("DUET_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "DUET_ARGOS_INDEX", "HF_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "cache"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    """Tiny CTranslate2 models (see tiny_ct2.py): Argos zh-en and en-zh, OPUS-MT en-zh with >>lang<<."""
+    from tiny_ct2 import build_argos, build_opus_mt
+
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "argos-zh-en": build_argos(root / "argos-zh-en", "zh", "en"),
+        "argos-en-zh": build_argos(root / "argos-en-zh", "en", "zh", seed=1),
+        "opus-en-zh": build_opus_mt(root / "opus-en-zh", "en", "zh", target_tokens=("cmn_Hans", "eng", "jpn")),
+        "opus-zh-en": build_opus_mt(root / "opus-zh-en", "zh", "en", seed=2),
+    }
+
+
+@pytest.fixture
+def openai_endpoint(monkeypatch):
+    """A local stand-in for an OpenAI-compatible endpoint (fake_openai.py), set as OPENAI_BASE_URL."""
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        yield server

@@ -4,8 +4,9 @@ nothing legitimate lost."""
 import unicodedata
 from collections import Counter
 
+import pytest
 import regex
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 
 from pipeline import Pipeline
 from pipeline.document import replay
@@ -78,3 +79,52 @@ def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
             assert c.rule != "spam-space" or not (c.before + c.after).strip(), c
         else:
             assert c.after == "" and c.score >= 1.0, c
+
+
+@pytest.fixture(scope="module")
+def translating(tiny_models):
+    """The whole pipeline with the translate stage putting English in place (tiny ct2 model)."""
+    return Pipeline(translator="ct2", model=str(tiny_models["argos-zh-en"]), to="en",
+                    disable=["translation-memory"])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=mixed_text)
+def test_laws_hold_when_translating(translating, text):
+    """Replay and segments hold with translations put in place; idempotence: the output has no Chinese
+    unit left, so cleaning it again translates nothing and changes nothing."""
+    doc = translating.clean(text)
+    assert replay(text, doc.changes) == doc.text
+    again = translating.clean(doc.text)
+    assert again.changes == [], [c.to_dict() for c in again.changes]
+    assert not [u for u in again.stats["translation"]["units"] if u["lang"] == "zh"]
+    pos = 0
+    for s in doc.segments:
+        assert s.start == pos and s.end > s.start
+        pos = s.end
+    assert pos == len(doc.text)
+
+
+NORMALIZATION = {"width", "numbers", "punctuation", "spacing"}
+HAN_ONLY = regex.compile(r"[\p{Han}]+")
+OPTIONED = [Pipeline(digit_spacing=True), Pipeline(variant="auto"), Pipeline(variant="traditional")]
+
+
+@given(mixed_text)
+def test_normalization_changes_only_marks_spaces_and_widths(text):
+    """Width, numbers, punctuation and spacing never change a letter, digit or Han character (a full-width
+    letter becoming half-width is the same letter); the variant stage changes Han characters only."""
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage in NORMALIZATION:
+            assert letters(c.before) == letters(c.after), c
+        elif c.stage == "variant":
+            assert HAN_ONLY.fullmatch(c.before) and HAN_ONLY.fullmatch(c.after), c
+
+
+@given(mixed_text)
+def test_normalization_options_are_idempotent(text):
+    for pipeline in OPTIONED:
+        doc = pipeline.clean(text)
+        assert replay(text, doc.changes) == doc.text
+        assert pipeline.clean(doc.text).changes == []

@@ -69,7 +69,7 @@ def decode(data: bytes) -> Decoded:
         if utf16 is not None:
             return utf16
         raise DecodeError(f"binary data (NUL byte at offset {nul})")
-    controls = sum(data.count(b) for b in _CONTROL_BYTES)
+    controls = count_controls(data)
     if controls > max(2, len(data) // 100):
         raise DecodeError(f"binary data ({controls} control bytes)")
     try:
@@ -97,6 +97,12 @@ def decode(data: bytes) -> Decoded:
 
 
 _CONTROL_BYTES = [bytes([b]) for b in range(32) if b not in (9, 10, 12, 13, 27)]
+_NOT_CONTROL = bytes(b for b in range(256) if bytes([b]) not in _CONTROL_BYTES)
+
+
+def count_controls(data: bytes) -> int:
+    """Control bytes that text does not hold (one pass: ``translate`` keeps only them)."""
+    return len(data.translate(None, _NOT_CONTROL))
 # A GB18030 or Big5 reading whose wide characters are mostly common Chinese characters is believed.
 PLAUSIBLE_SHARE = 0.6
 
@@ -114,29 +120,41 @@ def _common_share(text: str, common: frozenset[str]) -> float:
 
 def _mostly_utf8(data: bytes) -> Decoded | None:
     """UTF-8 but for a few broken sequences: U+FFFD in their place, each place a problem."""
+    limit = max(2, len(data) * MAX_BROKEN_UTF8)
+    text, _, problems = utf8_with_replacements(data, limit=limit)
+    return None if len(problems) > limit else Decoded(text, "utf-8", problems)
+
+
+def utf8_with_replacements(data: bytes, *, final: bool = True, byte_offset: int = 0, char_offset: int = 0,
+                           limit: float | None = None) -> tuple[str, int, list[tuple[int, str]]]:
+    """Decode UTF-8 with U+FFFD for each broken sequence: (text, bytes used, problems).
+
+    A problem is (offset in the text, counted from ``char_offset``; message naming the bytes, counted
+    from ``byte_offset``). Not ``final``: an incomplete character at the end is left unused, for the
+    next block (large files are decoded block by block). Stops early past ``limit`` problems."""
     view = memoryview(data)
     parts: list[str] = []
     problems: list[tuple[int, str]] = []
-    pos = length = 0
-    limit = max(2, len(data) * MAX_BROKEN_UTF8)
+    pos, length = 0, char_offset
     while pos < len(data):
         try:
-            chunk, used = codecs.utf_8_decode(view[pos:], "strict", True)
+            chunk, used = codecs.utf_8_decode(view[pos:], "strict", final)
         except UnicodeDecodeError as exc:
             good = str(view[pos:pos + exc.start], "utf-8")
             parts.append(good)
             length += len(good)
-            problems.append((length, f"bytes {pos + exc.start}-{pos + exc.end - 1} are not valid UTF-8 "
-                                     "and were replaced by U+FFFD"))
+            first, last = byte_offset + pos + exc.start, byte_offset + pos + exc.end - 1
+            problems.append((length, f"bytes {first}-{last} are not valid UTF-8 and were replaced by U+FFFD"))
             parts.append("\ufffd")
             length += 1
             pos += exc.end
-            if len(problems) > limit:
-                return None
+            if limit is not None and len(problems) > limit:
+                break
             continue
         parts.append(chunk)
         pos += used
-    return Decoded("".join(parts), "utf-8", problems)
+        break  # done, or an incomplete character waits for the next block
+    return "".join(parts), pos, problems
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:

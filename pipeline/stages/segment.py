@@ -26,6 +26,9 @@ from ..document import Document, Segment, merge_runs
 from ..options import Options
 
 NAME = "segment"
+# Works on any run of whole paragraphs; a piece of a large file gets the language before it
+# (``doc.lang_before``) for its leading lines without letters. See docs/batch.md.
+CONTEXT = "paragraph"
 RULES = ()
 
 _HAN_INNER = r"[\p{Han}\d%.,，、；：“”‘’《》〈〉（）()〔〕【】·…—\-～~/。 \u3000]"
@@ -41,26 +44,31 @@ _TOKEN = regex.compile(
 _CLAUSE_END = regex.compile(r"[，。；：？！?!]|(?<!\d)[,.;:]|[,.;:](?!\d)")
 _OPENING = regex.compile(r"[“‘《〈（(【〔\[「『]|(?<![\p{L}\p{N}])[\"']")
 _WORD = regex.compile(r"\p{Latin}+")
+# A clause end that a Latin phrase absorbed (``Customs, 2023``): such a phrase spans clauses, so it is
+# not a word inside a Chinese clause even when Han characters touch it.
+_INNER_CLAUSE_END = regex.compile(r"(?<!\d)[,;:!?]|[,;:!?](?!\d)|\.(?=\s)")
 
 
 def setup(options: Options) -> Callable[[Document], None]:
     detect = None  # no statistical detector yet: every Latin phrase is English
 
     def run(doc: Document) -> None:
-        doc.segments = segment(doc.text, detect)
+        doc.segments = segment(doc.text, detect, doc.lang_before)
 
     return run
 
 
-def segment(text: str, detect: Callable[[str], bool] | None = None) -> list[Segment]:
-    """Cover ``text`` with language runs (see the module docstring for the rules)."""
+def segment(text: str, detect: Callable[[str], bool] | None = None,
+            lang_before: str | None = None) -> list[Segment]:
+    """Cover ``text`` with language runs (see the module docstring for the rules). ``lang_before``:
+    the language of the text before this one, when it continues a larger document."""
     runs: list[list] = []  # [start, end, lang or None]
     pos = 0
     for line_end in _line_ends(text):
         runs.extend(_line_runs(text, pos, line_end, detect))
         pos = line_end
     # Lines without any strong token take the language before them (or after, at the start).
-    last = None
+    last = lang_before
     for r in runs:
         if r[2] is None:
             r[2] = last
@@ -118,8 +126,10 @@ def _label_latin(text: str, tokens: list[list], detect) -> None:
             continue
         s, e = tok[0], tok[1]
         han_before = i > 0 and tokens[i - 1][3] == "zh" and not _CLAUSE_END.search(text, tokens[i - 1][1], s)
-        han_after = i + 1 < n and tokens[i + 1][3] == "zh" and not _CLAUSE_END.search(text, e, tokens[i + 1][0])
-        if han_before or han_after:
+        # A Latin token may end with the full stop of its clause (``Customs. 一``): search from it.
+        end = e - 1 if text[e - 1] == "." else e
+        han_after = i + 1 < n and tokens[i + 1][3] == "zh" and not _CLAUSE_END.search(text, end, tokens[i + 1][0])
+        if (han_before or han_after) and not _INNER_CLAUSE_END.search(text, s, e - 1):
             words = len(_WORD.findall(text, s, e)) if e - s < 64 else 99
             if words == 1 or (words <= 3 and han_before and han_after):
                 tok[2] = "zh"

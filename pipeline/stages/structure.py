@@ -14,7 +14,7 @@ block, followed by the paragraph.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import regex
 
@@ -23,6 +23,8 @@ from ..options import Options
 from ..rules import ConfigError, entry_name, read_toml, require, rules_dir
 
 NAME = "structure"
+# Works on any run of whole paragraphs (large files are cleaned piece by piece): see docs/batch.md.
+CONTEXT = "paragraph"
 RULES = ("join-broken-line",)
 
 MIN_JOIN_LENGTH = 20  # characters in the line before the break
@@ -31,7 +33,6 @@ _TERMINAL = regex.compile(r"[。！？.!?…；;：:][\"”’'）)」』]*\Z")
 _SENTENCE_END = regex.compile(r"[。！？!?]|\.(?=\s|\Z|\p{Han})")
 _LATIN_END = regex.compile(r"[\p{Latin}\p{N},;)\"'%]\Z")
 _LATIN_START = regex.compile(r"[\p{Latin}\p{N}(\"']")
-_PARAGRAPHS = regex.compile(r"[^\n](?:[^\n]|\n(?!\n))*")
 
 
 def load_patterns(path=None) -> tuple[regex.Pattern, regex.Pattern]:
@@ -75,7 +76,9 @@ def _join_edits(text: str, meta, heading) -> list[Edit]:
         brk = pos + len(line)
         pos = brk + 1
         logical = text[start:brk]
-        if (not line.strip() or not nxt.strip() or len(logical) < MIN_JOIN_LENGTH
+        # Spaces do not count: the spacing stage adds some after this stage, and cleaning the output
+        # again must not find the line long enough to join.
+        if (not line.strip() or not nxt.strip() or len(logical) - logical.count(" ") < MIN_JOIN_LENGTH
                 or _TERMINAL.search(line.rstrip()) or meta.match(logical) or meta.match(nxt)
                 or heading.match(nxt)):
             start = pos
@@ -86,11 +89,25 @@ def _join_edits(text: str, meta, heading) -> list[Edit]:
     return edits
 
 
+def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the paragraphs: text between blank lines, without the newlines around it."""
+    pos = 0
+    n = len(text)
+    while pos < n:
+        while pos < n and text[pos] == "\n":
+            pos += 1
+        if pos >= n:
+            return
+        brk = text.find("\n\n", pos)
+        end = brk if brk >= 0 else (n - 1 if text.endswith("\n") else n)
+        yield pos, end
+        pos = end
+
+
 def find_blocks(text: str, meta, heading) -> list[Block]:
     blocks: list[Block] = []
-    for m in _PARAGRAPHS.finditer(text):
-        start, end = m.span()
-        para = m.group()
+    for start, end in paragraph_spans(text):
+        para = text[start:end]
         if meta.match(para) and "\n" not in para:
             blocks.append(Block(start, end, "meta"))
             continue

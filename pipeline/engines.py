@@ -1,0 +1,196 @@
+"""Where ``batch.process`` runs: in this process, in local worker processes, or on a Dask cluster.
+
+Every engine takes ``(index, Job)`` pairs and yields ``(index, Outcome)`` pairs as files finish (in any
+order; the caller puts them back in input order). Each worker builds its ``Pipeline`` once (rules,
+glossaries and converters loaded once per worker, not once per file) and runs the same ``process``
+function, so results never depend on the engine or on the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .batch import Outcome, Settings, process
+from .files import Job, UsageError, describe_os_error, output_path, write_atomic
+from .options import Options
+from .runner import Pipeline
+
+Work = Iterable[tuple[int, Job]]
+Results = Iterator[tuple[int, Outcome]]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_here(pipeline: Pipeline, work: Work, settings: Settings, sink=None) -> Results:
+    """In this process, one file after the other."""
+    for index, job in work:
+        yield index, process(pipeline, job, sink=sink, **settings.kwargs())
+
+
+# -- local worker processes -----------------------------------------------------------------------
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(options: Options) -> None:
+    """Pool initializer: one Pipeline per worker process. Ctrl-C is the parent's to handle: a worker
+    always finishes the file it is writing (outputs are atomic), the parent stops giving out more."""
+    global _WORKER_PIPELINE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_PIPELINE = Pipeline(options)
+
+
+def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
+    assert _WORKER_PIPELINE is not None
+    return index, process(_WORKER_PIPELINE, job, **settings.kwargs())
+
+
+def run_pool(options: Options, work: Work, settings: Settings, workers: int) -> Results:
+    """In ``workers`` local processes. At most a few files per worker are queued at a time, so that
+    an interruption leaves little half-started and the parent's memory stays small."""
+    pending: dict = {}
+    queue = iter(work)
+    window = workers * 4
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
+        try:
+            while True:
+                for index, job in queue:
+                    pending[pool.submit(_work, index, job, settings)] = index
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    del pending[fut]
+                    yield fut.result()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+# -- Dask ------------------------------------------------------------------------------------------
+
+_DASK_PIPELINES: dict[Options, Pipeline] = {}
+_DASK_LOCK = threading.Lock()
+
+
+def _dask_pipeline(options: Options) -> Pipeline:
+    """One Pipeline per worker process and configuration, built by the first task that needs it."""
+    with _DASK_LOCK:
+        pipeline = _DASK_PIPELINES.get(options)
+        if pipeline is None:
+            pipeline = _DASK_PIPELINES[options] = Pipeline(options)
+        return pipeline
+
+
+def dask_task(options: Options, job: Job, settings: Settings, data: bytes | None) -> Outcome:
+    """What runs on a Dask worker: ``process`` on a path (shared storage) or on the bytes sent along."""
+    return process(_dask_pipeline(options), job, data=data, **settings.kwargs())
+
+
+def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str | None, workers: int,
+             shared_storage: bool = True) -> Results:
+    """On a Dask cluster: the one at ``scheduler``, or a local cluster of ``workers`` processes.
+
+    Shared storage: only paths travel; workers read inputs and write outputs themselves. Otherwise the
+    input's bytes travel to the worker and the cleaned output (and report) come back to be written here.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise UsageError("--engine dask needs the dask extra: pip install 'duet-pipeline[dask]'") from None
+    remote = settings if shared_storage else _contents_settings(settings)
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise UsageError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        queue = iter(work)
+        window = max(1, sum(client.nthreads().values())) * 4
+        futures = as_completed()
+        index_of = {}
+
+        def submit(index: int, job: Job) -> Outcome | None:
+            """Send one file to the cluster; an Outcome when its input cannot even be read here."""
+            try:
+                data = None if shared_storage else _read(job)
+            except OSError as exc:
+                return Outcome(job.source, ok=False, error=describe_os_error(exc))
+            fut = client.submit(dask_task, options, job, remote, data, pure=False)
+            index_of[fut.key] = (index, job)
+            futures.add(fut)
+            return None
+
+        def fill() -> Results:
+            for index, job in queue:
+                failed = submit(index, job)
+                if failed is not None:
+                    yield index, failed
+                if futures.count() >= window:
+                    return
+
+        yield from fill()
+        while not futures.is_empty():
+            fut = next(futures)
+            index, job = index_of.pop(fut.key)
+            outcome = fut.result()
+            if not shared_storage:
+                outcome = _write_back(outcome, job, settings)
+            yield index, outcome
+            yield from fill()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _read(job: Job) -> bytes:
+    with open(job.source, "rb") as f:
+        return f.read()
+
+
+def _contents_settings(settings: Settings) -> Settings:
+    """Workers without our disks: they return the output instead of writing it, and never stream."""
+    from dataclasses import replace
+
+    return replace(settings, out_dir=None, in_place=False, stream_above=None)
+
+
+def _write_back(outcome: Outcome, job: Job, settings: Settings) -> Outcome:
+    """Write what a worker without shared storage sent back, as ``process`` would have."""
+    if not outcome.ok or settings.check or outcome.output is None:
+        return outcome
+    data = outcome.output.encode("utf-8")
+    try:
+        if settings.in_place:
+            if outcome.changes:
+                write_atomic(Path(job.source), data)
+            outcome.written = job.source
+        elif settings.out_dir is not None:
+            target = output_path(settings.out_dir, job.rel, outcome.suffix)
+            write_atomic(target, data)
+            outcome.written = str(target)
+        else:
+            return outcome
+    except OSError as exc:
+        outcome.ok, outcome.error = False, describe_os_error(exc)
+    outcome.output = None
+    return outcome

@@ -1,0 +1,69 @@
+"""Numbers damaged by machine translation.
+
+Rules:
+- ``decimal-point`` (change): a ``。`` between two digits is a decimal point: ``5。780,000`` -> ``5.780,000``.
+- ``wan-separator`` (flag): a decimal point followed by a thousands separator (``3.40,000 people``,
+  ``5.780,000 students``) is no number in either convention; it is what a wrong conversion of 万 leaves
+  (``3.4万`` rendered as ``3.4`` + ``0,000``). It is flagged, never changed: the message names the
+  likely readings, and only the source can tell which is right.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+import regex
+
+from ..document import Document, Edit
+from ..options import Options
+
+NAME = "numbers"
+RULES = ("decimal-point", "wan-separator")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
+
+_DECIMAL = regex.compile(r"(?<=\d)。(?=\d)")
+_MIXED = regex.compile(r"(?<!\d[.,]|\d)(\d+)\.(\d+)((?:,\d{3})++)(?![\d,]|\.\d)")
+
+
+def setup(options: Options) -> Callable[[Document], None]:
+    on = options.enabled
+
+    def run(doc: Document) -> None:
+        if on("decimal-point") and "。" in doc.text:
+            doc.apply(NAME, (Edit(m.start(), m.end(), ".", "decimal-point") for m in _DECIMAL.finditer(doc.text)))
+        if on("wan-separator"):
+            for m in _MIXED.finditer(doc.text):
+                doc.flag(NAME, "wan-separator", m.start(), m.end(), wan_message(m.group()))
+
+    return run
+
+
+def wan_readings(number: str) -> list[str]:
+    """Likely readings of ``A.B0,000`` as a wrongly converted ``A.B万``.
+
+    The translator wrote 万 as ``0,000`` after the mantissa: ``3.40,000`` is 3.4万 = 34,000. When the
+    mantissa keeps two or more decimals, the point may also have slipped one place (``5.78万`` or
+    ``57.8万``): both readings are named. Returns [] when the shape does not fit (no ``0,000`` tail).
+    """
+    m = _MIXED.fullmatch(number)
+    if not m or m.group(3) != ",000" or not m.group(2).endswith("0"):
+        return []
+    whole, decimals = m.group(1), m.group(2)[:-1]
+    mantissas = [f"{whole}.{decimals}" if decimals else whole]
+    if len(decimals) >= 2:
+        mantissas.append(f"{whole}{decimals[0]}.{decimals[1:]}")
+    return [f"{m}万 = {_grouped(Decimal(m) * 10000)}" for m in mantissas]
+
+
+def wan_message(number: str) -> str:
+    readings = wan_readings(number)
+    if readings:
+        return (f"{number}: a decimal point before a thousands separator, likely a wrong conversion of 万; "
+                f"read {' or '.join(readings)}; check the source")
+    return f"{number}: a decimal point before a thousands separator; check the source"
+
+
+def _grouped(value: Decimal) -> str:
+    value = value.normalize()
+    return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,f}"

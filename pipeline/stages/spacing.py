@@ -1,0 +1,251 @@
+"""Spacing between Chinese, English, numbers and marks: every run of spaces gets one decision.
+
+Rules (each a change record unless marked flag, each can be switched off with ``--disable RULE``):
+- ``space-fullwidth``: no space next to a full-width mark: after ``“《（`` and ``，。`` or before ``，。”》）``,
+  and none before ``“《（`` after a Han character (``落实 《`` -> ``落实《``).
+- ``space-han-latin``: one space between a Han character and a Latin word (``快递企业Closely`` ->
+  ``快递企业 Closely``, ``推进5G网络`` -> ``推进 5G 网络``), or a number that starts an English run
+  (``五老3.40,000 people`` -> ``五老 3.40,000 people``).
+- ``digit-spacing``: Han characters and numbers in Chinese text. Off (the default, official style):
+  ``135 万`` -> ``135万``. On (``--digit-spacing``, the copywriting guidelines): ``有135万`` -> ``有 135 万``,
+  never inside a date or time (``2023年7月14日``) nor between a number and ``%``.
+- ``space-after-mark``: one space after an ASCII ``,`` or ``;`` glued to the next word, and after
+  ``.:?!`` glued to Chinese (``work,Under`` -> ``work, Under``; ``Congress,坚持`` -> ``Congress, 坚持``).
+- ``space-in-chinese``: a space between two Han characters goes (``宣 传``, ``北大荒集团 关工委``), except
+  between the phrases of a slogan or list (``“关爱明天 普法先行”``) or after a numbered heading
+  (``第一章 总则``); see ``chinese_space``.
+- ``kept-space`` (flag): a space kept between two Han characters that may not be deliberate.
+- ``ideographic-space``: U+3000 becomes a normal space where a space belongs, nothing where none does
+  (Chinese paragraph indentation at the start of a line).
+- ``collapse-spaces``: a run of spaces becomes one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from ..document import Document, Edit
+from ..options import Options
+from ..typography import (FW_CLAUSE, FW_CLOSE, FW_OPEN, Conventions, LangIndex,
+                          decision_view, is_han, is_latin, load_conventions, protect_urls, resegmenter,
+                          segmenter, space_chars)
+
+NAME = "spacing"
+RULES = ("space-fullwidth", "space-han-latin", "digit-spacing", "space-after-mark",
+         "space-in-chinese", "kept-space", "ideographic-space", "collapse-spaces")
+CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by piece
+
+SPACES = space_chars()
+# Runs of spaces that may need a decision: two or more, an odd space, or a space next to a character
+# outside ASCII. (A single space between ASCII characters never changes here; skipping them is most
+# of this stage's speed on English text.)
+_S, _ODD = regex.escape(SPACES), regex.escape(SPACES.replace(" ", ""))
+_SPACE_RUN = regex.compile(f"(?<![{_S}])(?:[{_S}]{{2,}}+|[{_ODD}](?![{_S}])|(?<=[^\\x00-\\x7f]) (?![{_S}])"
+                           f"| (?![{_S}])(?=[^\\x00-\\x7f]))")
+_AS_SPACE = str.maketrans({c: " " for c in SPACES})
+_FW_OPEN_CLASS = regex.escape(FW_OPEN)
+# Where a space may go in: around stretches of Han characters, and after ASCII marks glued to a word.
+# (Found from the Han stretches and the marks: one lookaround pattern over every position is 10x slower.)
+_HAN_RUN = regex.compile(r"[\p{Han}〇々]++")
+_GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + _FW_OPEN_CLASS + r"])|[.:?!](?=[\p{Han}" + _FW_OPEN_CLASS + "])")
+_TOKEN = set("._-+%'’")  # characters that hold a Latin token together: PM2.5, COVID-19
+_OPENERS = FW_OPEN + "\"'(["
+_CLOSERS = FW_CLOSE + "\"')]"
+
+
+def setup(options: Options) -> Callable[[Document], None]:
+    conv = load_conventions(options.rules)
+    rules = {rule for rule in RULES if options.enabled(rule)}
+    digit_spacing = options.digit_spacing
+    resegment = resegmenter(options)
+    runs_of = segmenter(options)
+
+    def run(doc: Document) -> None:
+        protect_urls(doc)
+        langs = LangIndex(runs_of(decision_view(doc.text), doc.lang_before) if doc.segments else [])
+        spacer = Spacer(doc.text, langs, conv, digit_spacing)
+        edits = []
+        for m in _SPACE_RUN.finditer(doc.text):
+            decision = spacer.space_run(m.start(), m.end())
+            if decision is None:
+                continue
+            after, rule = decision
+            if rule == "kept-space":
+                if rule in rules:
+                    doc.flag(NAME, rule, m.start(), m.end(), "space kept between Chinese phrases of unequal "
+                             "length: a slogan's pause or a stray space? (remove it by hand if stray)")
+                rule = "space-in-chinese"
+            if rule in rules and after != m.group():
+                edits.append(Edit(m.start(), m.end(), after, rule))
+        for p in insertion_points(doc.text):
+            rule = spacer.insertion(p)
+            if rule in rules:
+                edits.append(Edit(p, p, " ", rule))
+        doc.apply(NAME, edits)
+        resegment(doc)  # fresh runs for the stages after this one and for the report
+
+    return run
+
+
+def insertion_points(text: str) -> list[int]:
+    """Positions between a Han character and a Latin letter, digit or ``%``, and after a glued mark."""
+    points = [m.end() for m in _GLUED_MARK.finditer(text)]
+    for m in _HAN_RUN.finditer(text):
+        s, e = m.span()
+        if s and (_word_char(text[s - 1]) or text[s - 1] == "%"):
+            points.append(s)
+        if e < len(text) and _word_char(text[e]):
+            points.append(e)
+    return points
+
+
+def _word_char(c: str) -> bool:
+    return "0" <= c <= "9" or is_latin(c)
+
+
+class Spacer:
+    """Decisions on one text: what a run of spaces becomes, whether a space goes in at a position."""
+
+    def __init__(self, text: str, langs: LangIndex, conv: Conventions, digit_spacing: bool):
+        self.text = text
+        self.langs = langs
+        self.conv = conv
+        self.digit_spacing = digit_spacing
+
+    # -- runs of spaces ------------------------------------------------------------------------------
+
+    def space_run(self, s: int, e: int) -> tuple[str, str] | None:
+        """``(replacement, rule)`` for the spaces ``text[s:e]``, or None to leave them."""
+        text = self.text
+        left = text[s - 1] if s else "\n"
+        right = text[e] if e < len(text) else "\n"
+        if left == "\n":  # indentation: only the ideographic spaces go
+            kept = text[s:e].replace("\u3000", "")
+            return (kept, "ideographic-space") if right != "\n" else None
+        if right == "\n":
+            return None  # trailing spaces are the invisible stage's
+        if (left == "。" and right.isdigit() and s > 1 and text[s - 2].isdigit()
+                or right == "。" and left.isdigit() and text[e + 1:e + 2].isdigit()):
+            return self._single(s, e)  # ``2023。 2024``: glued, the numbers stage would read a decimal point
+        if left in "“”‘’" and _word_char(right) or right in "“”‘’" and _word_char(left):
+            return self._single(s, e)  # ``“小哥” Courier``: glued, ``s’C`` would read as an apostrophe
+        if left in FW_OPEN or left in FW_CLOSE or left in FW_CLAUSE or right in FW_CLOSE or right in FW_CLAUSE:
+            return "", "space-fullwidth"
+        if right in FW_OPEN and is_han(left):
+            return "", "space-fullwidth"
+        if is_han(left) and is_han(right):
+            return self.chinese_space(s, e)
+        if is_han(left) and _word_char(right) or is_han(right) and (_word_char(left) or left == "%"):
+            rule = self._han_neighbour(s - 1 if not is_han(left) else e, left_is_word=not is_han(left))
+            if rule == "digit-spacing":
+                return ("", rule) if not self._digit_space_wanted(s - 1, e) else self._single(s, e)
+            if rule == "space-han-latin":
+                return self._single(s, e)
+        return self._single(s, e)
+
+    def _single(self, s: int, e: int) -> tuple[str, str] | None:
+        run = self.text[s:e]
+        if run == " ":
+            return None
+        return " ", ("ideographic-space" if run == "\u3000" else "collapse-spaces")
+
+    # -- Chinese next to Latin words and numbers -------------------------------------------------------
+
+    def _han_neighbour(self, pos: int, left_is_word: bool) -> str:
+        """Rule for a Han character next to the word or number at ``pos`` (the word is left of the Han
+        character when ``left_is_word``): ``space-han-latin`` or ``digit-spacing``."""
+        text = self.text
+        start = end = pos
+        while start > 0 and (text[start - 1].isascii() and text[start - 1].isalnum() or is_latin(text[start - 1])
+                             or text[start - 1] in _TOKEN):
+            start -= 1
+        while end + 1 < len(text) and (text[end + 1].isascii() and text[end + 1].isalnum()
+                                       or is_latin(text[end + 1]) or text[end + 1] in _TOKEN):
+            end += 1
+        if any(is_latin(c) for c in text[start:end + 1]):
+            return "space-han-latin"
+        if self.langs(pos) == "en":
+            return "space-han-latin"  # a number that starts or ends an English run
+        return "digit-spacing"
+
+    def _digit_space_wanted(self, left: int, right: int) -> bool:
+        """With --digit-spacing, whether a space belongs between ``text[left]`` and ``text[right]`` (a Han
+        character and a number): never before a date or time unit nor inside a date (``7月14日``)."""
+        if not self.digit_spacing:
+            return False
+        text, units = self.text, self.conv.no_space_before
+        if text[right] in units:
+            return False
+        if text[left] in units and left > 0 and text[left - 1].isdigit():
+            return False
+        return True
+
+    def insertion(self, p: int) -> str | None:
+        """The rule that puts a space at ``p`` (between two characters), or None."""
+        text = self.text
+        left, right = text[p - 1], text[p]
+        if is_han(left) or is_han(right):
+            if left in ",;.:?!":
+                return self._after_mark(p)
+            word = p if is_han(left) else p - 1
+            if left == "%" and not (p > 1 and text[p - 2].isdigit()):
+                return None
+            rule = self._han_neighbour(word, left_is_word=not is_han(left))
+            if rule == "digit-spacing" and not self._digit_space_wanted(p - 1, p):
+                return None
+            return rule
+        return self._after_mark(p)
+
+    def _after_mark(self, p: int) -> str | None:
+        text = self.text
+        mark, nxt = text[p - 1], text[p]
+        before = text[p - 2] if p > 1 else ""
+        if before.isdigit() and (nxt.isdigit() or mark == "."):
+            return None  # 1,000 / 1.加强 (a list number)
+        return "space-after-mark"
+
+    # -- a space between two Han characters ------------------------------------------------------------
+
+    def chinese_space(self, s: int, e: int) -> tuple[str, str] | None:
+        """Keep the space only between phrases of a slogan or list, or after a numbered heading.
+
+        The Han stretch around the space (Han characters and spaces) must fill a quotation, a title,
+        brackets or a whole line, and split at its spaces into phrases of the configured number and
+        length: equal lengths are deliberate (kept), unequal ones are kept and flagged ("kept-space").
+        Anything else is a stray space inside a sentence: ``北大荒集团 关工委在微信公众号上开设``."""
+        text, conv = self.text, self.conv
+        limit = conv.max_phrases * (conv.max_length + 1)
+        start = s
+        while start > 0 and (is_han(text[start - 1]) or text[start - 1] in SPACES) and s - start <= limit:
+            start -= 1
+        end = e
+        while end < len(text) and (is_han(text[end]) or text[end] in SPACES) and end - e <= limit:
+            end += 1
+        while text[start] in SPACES:  # spaces around the stretch belong to its delimiters
+            start += 1
+        while text[end - 1] in SPACES:
+            end -= 1
+        pieces = text[start:end].translate(_AS_SPACE).split()
+        before_space = text[start:s].translate(_AS_SPACE).split()
+        if len(before_space) == 1 and conv.heading_number.fullmatch(before_space[0]):
+            return self._single(s, e)
+        ldelim = _neighbour(text, start, -1)
+        rdelim = _neighbour(text, end - 1, +1)
+        enclosed = (ldelim == "\n" or ldelim in _OPENERS) and (rdelim == "\n" or rdelim in _CLOSERS)
+        shaped = (conv.min_phrases <= len(pieces) <= conv.max_phrases
+                  and all(conv.min_length <= len(p) <= conv.max_length for p in pieces))
+        if not (enclosed and shaped):
+            return "", "space-in-chinese"
+        if len({len(p) for p in pieces}) == 1:
+            return self._single(s, e)
+        return " ", "kept-space"
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The nearest character before (step -1) or after (+1) ``i``, spaces skipped; a newline at the ends."""
+    j = i + step
+    while 0 <= j < len(text) and (text[j] in SPACES or text[j] == "\t"):
+        j += step
+    return text[j] if 0 <= j < len(text) else "\n"

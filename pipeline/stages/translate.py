@@ -1,0 +1,198 @@
+"""Translate: fill the missing side of each translation unit, and with ``--to`` put it in place.
+
+What it does depends on the options (with the defaults, nothing at all):
+- units are built (``pipeline/translation/units.py``) when an output or a check needs them: ``--to``,
+  ``--expect``, ``--bilingual``, ``--format jsonl|tmx|xliff``, or a ``--translator``;
+- a backend (``--translator ct2|openai``) translates them when an output needs translations: ``--to``,
+  ``--bilingual`` or a unit format. With ``--to`` only the other language is translated (both with
+  ``--bilingual``); otherwise both directions, so that every unit has both sides;
+- with ``--to en|zh`` the translations replace the source text as recorded changes (rule
+  ``translation``), and the stages before this one run once more over the result: machine output gets
+  the same cleaning as the input, so that cleaning the output again changes nothing (idempotence: the
+  second run finds every unit already in the target language and nothing left for the other stages);
+- units left in the other language (``--translator none``, or ``duet check --expect``) are flagged
+  ``untranslated``; a translation missing a required glossary term is flagged ``missing-term``.
+
+The units, with their translations and origins, go to the report (``stats.translation.units``) and to
+the writers.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from typing import Callable
+
+from ..document import Document, Edit
+from ..glossary import Glossary, load as load_glossary
+from ..options import Options
+from ..positions import forward_spans
+from ..rules import ConfigError
+from ..translation.backends import DIRECTIONS, Backend, TranslationError, check_terms
+from ..translation.units import Unit, build_units, needs_space
+
+NAME = "translate"
+RULES = ("translation", "translation-memory", "missing-term", "untranslated")
+UNIT_FORMATS = ("jsonl", "tmx", "xliff")
+UNITS_KEY = "_units"  # doc.stats key of the units (hidden from the report's stats)
+
+
+def _wants_units(options: Options) -> bool:
+    return bool(options.to or options.expect or options.bilingual or options.format in UNIT_FORMATS
+                or options.translator != "none")
+
+
+def context(options: Options) -> str:
+    """Large files go piece by piece only when this stage does nothing (see registry.context): units,
+    their translations and their summary are the whole document's."""
+    return "document" if _wants_units(options) and options.enabled(NAME) else "paragraph"
+
+
+def setup(options: Options) -> Callable[[Document], None]:
+    if options.translator not in ("none", "ct2", "openai"):
+        raise ConfigError(f"--translator must be none, ct2 or openai, not {options.translator!r}")
+    if not _wants_units(options) or not options.enabled(NAME):
+        return lambda doc: None
+    glossary = load_glossary(options.terms) if options.terms else Glossary()
+    backends = make_backends(options, directions(options))
+    place = options.to is not None and bool(backends) and options.enabled("translation")
+    polish = _earlier_stages(options) if place else []
+
+    def run(doc: Document) -> None:
+        units = build_units(doc)
+        for (source, target), backend in backends.items():
+            translate_units(backend, [u for u in units if u.lang == source], source, target, glossary)
+        if place:
+            place_translations(doc, units, options.to, polish)
+        _flag(doc, units, options)
+        doc.stats[UNITS_KEY] = units
+        doc.stats["translation"] = summary(units, options, backends)
+
+    return run
+
+
+def directions(options: Options) -> list[tuple[str, str]]:
+    """Which directions to translate: none without a backend or an output that shows translations."""
+    if options.translator == "none":
+        return []
+    if not (options.to or options.bilingual or options.format in UNIT_FORMATS):
+        return []
+    if options.to and not options.bilingual:
+        return [d for d in DIRECTIONS if d[1] == options.to]
+    return list(DIRECTIONS)
+
+
+def make_backends(options: Options, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Backend]:
+    from ..translation.memory import Remembering, open_memory
+
+    out: dict[tuple[str, str], Backend] = {}
+    memory = open_memory() if wanted and options.enabled("translation-memory") else None
+    shared = None
+    for source, target in wanted:
+        if options.translator == "ct2":
+            from ..translation.ct2 import Ct2Backend
+            from ..translation.models import resolve_model
+
+            backend: Backend = Ct2Backend(resolve_model(options.model, source, target), target,
+                                          beam_size=options.beam_size)
+        else:
+            from ..translation.openai_compat import OpenAIBackend
+
+            backend = shared = shared or OpenAIBackend(options.model)  # one client for both directions
+        out[(source, target)] = Remembering(backend, memory) if memory is not None else backend
+    return out
+
+
+def translate_units(backend: Backend, units: list[Unit], source: str, target: str, glossary: Glossary) -> None:
+    if not units:
+        return
+    results = backend.translate(units, source, target, glossary)
+    if len(results) != len(units):
+        raise TranslationError(f"{backend.name}: {len(results)} translations for {len(units)} units")
+    missing = check_terms([u.text for u in units], [t.text for t in results], source, target, glossary)
+    for u, t, m in zip(units, results, missing):
+        if t.text.strip():  # an empty answer is no translation: it must never erase the source
+            u.target, u.origin, u.missing_terms = t.text, t.origin, m
+
+
+def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable]) -> None:
+    """Replace each unit in the other language by its translation; keep every unit's span current."""
+    text = doc.text
+    edits, spans, shift = [], [], 0
+    for u in units:  # units are in text order and do not overlap
+        if u.lang != to and u.target:
+            before, after = _spacing(text, u.start, u.end, u.target, to)
+            edits.append(Edit(u.start, u.end, before + u.target + after, "translation"))
+            start = u.start + shift + len(before)
+            spans.append((start, start + len(u.target)))
+            shift += len(before) + len(u.target) + len(after) - (u.end - u.start)
+            u.placed = True
+        else:
+            spans.append((u.start + shift, u.end + shift))
+    doc.apply(NAME, edits)
+    since = len(doc.changes)
+    for run in polish:
+        run(doc)
+    for u, (s, e) in zip(units, forward_spans(doc, since, spans)):
+        u.start, u.end = s, e
+    _reassign_blocks(doc, units)
+
+
+def _spacing(text: str, start: int, end: int, target: str, to: str) -> tuple[str, str]:
+    """English put next to a Latin word or mark needs a space between them (``activities.The``)."""
+    if to != "en" or not target:
+        return "", ""
+    before = " " if needs_space(text[start - 1 : start], target) else ""
+    after = " " if needs_space(target, text[end : end + 1]) else ""
+    return before, after
+
+
+def _reassign_blocks(doc: Document, units: list[Unit]) -> None:
+    """The stages run again may have found other blocks: each unit goes to the block it lies in."""
+    starts = [b.start for b in doc.blocks]
+    for u in units:
+        i = max(bisect_right(starts, u.start) - 1, 0)
+        if doc.blocks:
+            u.block, u.kind = i, doc.blocks[i].kind
+
+
+def _earlier_stages(options: Options) -> list[Callable]:
+    from ..registry import STAGES
+
+    earlier = []
+    for stage in STAGES:
+        if stage.NAME == NAME:
+            break
+        if options.enabled(stage.NAME):
+            earlier.append(stage.setup(options))
+    return earlier
+
+
+def _flag(doc: Document, units: list[Unit], options: Options) -> None:
+    if options.enabled("missing-term"):
+        for u in units:
+            if u.missing_terms:
+                doc.flag(NAME, "missing-term", u.start, u.end,
+                         f"{u.id}: the translation lacks the glossary term(s) {', '.join(u.missing_terms)}")
+    expected = options.to or options.expect
+    if expected and options.enabled("untranslated"):
+        why = "no translation (--translator none)" if options.translator == "none" else "no translation"
+        for u in units:
+            if u.lang != expected and not u.placed:
+                doc.flag(NAME, "untranslated", u.start, u.end,
+                         f"{u.id}: {u.lang} text in a document meant to be in {expected}: {why}")
+
+
+def summary(units: list[Unit], options: Options, backends: dict) -> dict:
+    langs = Counter(u.lang for u in units)
+    origins = Counter(u.origin for u in units if u.origin)
+    return {
+        "translator": options.translator,
+        "models": {f"{s}-{t}": b.model_id for (s, t), b in backends.items()},
+        "to": options.to,
+        "units_by_lang": dict(sorted(langs.items())),
+        "translated_by_origin": dict(sorted(origins.items())),
+        "units": [u.to_dict() for u in units],
+    }
+
+

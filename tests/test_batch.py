@@ -1,0 +1,298 @@
+"""Batches: worker processes, the summary, incremental runs, large files through the CLI, the
+configuration file, and the publishing hooks (pre-commit, CI)."""
+
+import io
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED, duet_command
+from pipeline.commands import Request, clean_command, config_show
+from pipeline.document import replay
+from pipeline.manifest import Manifest
+
+
+def duet(*args, stdin: bytes | None = None, cwd=None):
+    return subprocess.run([*duet_command(), *map(str, args)], input=stdin, capture_output=True, cwd=cwd,
+                          timeout=120)
+
+
+def run(*inputs, check=False, config=None, **options):
+    """``duet clean`` in this process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    options = {k: str(v) if isinstance(v, Path) else v for k, v in options.items()}
+    req = Request([str(i) for i in inputs], cli_options=options, config=config, no_config=config is None)
+    code = clean_command(req, check=check, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Eight files of different sizes and dirt, and one that is not text."""
+    src = tmp_path / "in"
+    seed = SEED.read_text(encoding="utf-8")
+    paragraphs = seed.split("\n\n")
+    for i in range(8):
+        sub = src / ("a" if i % 2 else "b")
+        sub.mkdir(parents=True, exist_ok=True)
+        text = "\n\n".join(paragraphs[i::3]) + "\u200b\r\n" * (i % 3)
+        (sub / f"doc{i}.txt").write_text(text, encoding="utf-8")
+    (src / "a" / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    return src
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".duet" not in p.parts}
+
+
+def test_any_number_of_workers_writes_the_same_outputs_and_report(corpus, tmp_path):
+    results = {}
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"out{jobs}"
+        r = duet("clean", corpus, "-o", out, "--report", tmp_path / f"r{jobs}.jsonl", "--jobs", jobs)
+        assert r.returncode == 3, r.stderr  # broken.txt failed, the others were written
+        results[jobs] = (tree(out), (tmp_path / f"r{jobs}.jsonl").read_bytes(), r.stderr.decode())
+    assert results[1][0] == results[2][0] == results[3][0]
+    assert results[1][1] == results[2][1] == results[3][1]
+    assert len(results[1][0]) == 8
+    inputs = [json.loads(line)["input"] for line in results[2][1].decode().splitlines()]
+    assert inputs == sorted(inputs)  # the order of the inputs, not of completion
+    err = results[2][2]
+    assert "broken.txt: binary data" in err
+    assert "summary: 9 files: 8 cleaned, 1 failed" in err
+    reports = [json.loads(line) for line in results[2][1].decode().splitlines()]
+    removed = sum(len(c["before"]) - len(c["after"]) for r in reports for c in r["changes"] if c["stage"] == "spam")
+    assert removed > 0  # the seed's spam injections are in the corpus
+    assert "changes by stage: invisible " in err and f"spam removed: {removed} characters" in err
+    assert "MB/s (local, 2 workers)" in err
+
+
+def test_a_rerun_skips_what_is_unchanged_and_reports_the_same(corpus, tmp_path):
+    out, rep = tmp_path / "out", tmp_path / "r.jsonl"
+    first = run(corpus, output=out, report=rep, jobs=2)
+    assert first[0] == 3
+    report = rep.read_bytes()
+    outputs = tree(out)
+    code, _, err = run(corpus, output=out, report=rep, jobs=2)
+    assert code == 3  # broken.txt is never recorded: it fails again
+    assert "0 cleaned, 8 skipped (unchanged since the last run), 1 failed" in err
+    assert rep.read_bytes() == report  # a skipped input's report line is the one kept from its run
+    assert tree(out) == outputs
+
+    (corpus / "a" / "doc1.txt").write_text("改过的文本\u200b。\n", encoding="utf-8")
+    (out / "b" / "doc2.txt").unlink()  # a missing output is written again
+    code, _, err = run(corpus, output=out, report=rep)
+    assert "2 cleaned, 6 skipped" in err
+    assert (out / "a" / "doc1.txt").read_text(encoding="utf-8") == "改过的文本。\n"
+    assert (out / "b" / "doc2.txt").read_bytes() == outputs["b/doc2.txt"]
+
+    assert "8 cleaned" in run(corpus, output=out, report=rep, force=True)[2]
+    assert "8 cleaned" in run(corpus, output=out, report=rep, disable=["blank-lines"])[2]  # new configuration
+    assert "8 cleaned" in run(corpus, output=out, report=rep)[2]  # and back
+
+
+def test_a_report_asked_for_later_cleans_again_what_has_none(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, output=out)
+    code, _, err = run(corpus, output=out, report=tmp_path / "r.jsonl")
+    assert "8 cleaned" in err
+    assert len((tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()) == 8
+    assert "8 skipped" in run(corpus, output=out)[2]  # no report wanted: the outputs are enough
+
+
+def test_an_interrupted_run_leaves_whole_files_and_resumes(corpus, tmp_path, monkeypatch):
+    import pipeline.commands as commands
+
+    real = commands._engine
+
+    def interrupted_after_the_fourth_file(p, todo, stdout):
+        for n, item in enumerate(real(p, todo, stdout)):
+            if n == 3:  # the fourth file is written, Ctrl-C comes before it is recorded
+                raise KeyboardInterrupt
+            yield item
+
+    monkeypatch.setattr(commands, "_engine", interrupted_after_the_fourth_file)
+    out, rep = tmp_path / "out", tmp_path / "r.jsonl"
+    code, _, err = run(corpus, output=out, report=rep, jobs=1)
+    # a/broken.txt comes first and fails; two files are recorded, a third was written whole
+    assert code == 130 and "interrupted: 2 of 9 files cleaned" in err
+    assert not rep.exists()  # no half report either
+    assert len(tree(out)) == 3 and not [p for p in out.rglob("*.tmp")]
+    assert len(Manifest.load(out).entries) == 2
+    monkeypatch.setattr(commands, "_engine", real)
+    code, _, err = run(corpus, output=out, report=rep, jobs=2)
+    assert "6 cleaned, 2 skipped" in err and len(tree(out)) == 8
+
+
+def test_a_large_file_is_cleaned_in_pieces_with_the_same_result(tmp_path):
+    seed = SEED.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(seed * 3, encoding="utf-8")
+    flag = ["--spam", "flag"]  # --spam remove and mask need the whole document (docs/spam.md)
+    for name, extra in (("whole", flag), ("pieces", [*flag, "--stream-above", "1KB", "--chunk-size", "4KB"])):
+        r = duet("clean", big, "-o", tmp_path / name, "--report", tmp_path / f"{name}.jsonl", *extra)
+        assert r.returncode == 0, r.stderr
+    out = (tmp_path / "pieces" / "big.txt").read_text(encoding="utf-8")
+    assert out == (tmp_path / "whole" / "big.txt").read_text(encoding="utf-8")
+    report = json.loads((tmp_path / "pieces.jsonl").read_text(encoding="utf-8"))
+    assert report["stats"]["streamed"] is True
+    assert replay(seed * 3, report["changes"]) == out
+    whole = json.loads((tmp_path / "whole.jsonl").read_text(encoding="utf-8"))
+    assert report["segments"] == whole["segments"]
+    assert not [p for p in tmp_path.rglob(".duet-*.part")]  # the report's pieces are cleaned up
+    # to standard output, and as a check
+    r = duet("clean", big, *flag, "--stream-above", "1KB", "--chunk-size", "4KB")
+    assert r.stdout.decode("utf-8") == out
+    r = duet("check", big, *flag, "--stream-above", "1KB", "--chunk-size", "4KB")
+    whole_check = duet("check", big, *flag)
+    assert r.returncode == 1 and r.stdout == whole_check.stdout
+
+
+# -- configuration ----------------------------------------------------------------------------------
+
+
+def test_every_option_can_come_from_the_config_file_and_the_command_line_wins(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("a\u200bb\n", encoding="utf-8")
+    (tmp_path / "docs" / "b.txt").write_text("c\u200bd\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.duet]\noutput = "cleaned"\nreport = "reports/r.jsonl"\njobs = 1\nquiet = true\n'
+        'disable = ["structure"]\nstream_above = "1KB"\n', encoding="utf-8")
+    work = tmp_path / "docs"
+    r = duet("clean", ".", cwd=work)
+    assert r.returncode == 0 and r.stderr == b""  # quiet
+    assert (tmp_path / "cleaned" / "a.txt").read_text(encoding="utf-8") == "ab\n"  # relative to the file
+    assert len((tmp_path / "reports" / "r.jsonl").read_text().splitlines()) == 2
+    r = duet("clean", ".", "-o", tmp_path / "elsewhere", "--no-quiet", "--jobs", "2", cwd=work)
+    assert (tmp_path / "elsewhere" / "b.txt").exists() and b"2 workers" in r.stderr
+
+    r = duet("config", "show", cwd=work)
+    shown = r.stdout.decode()
+    assert r.returncode == 0 and f"# configuration file: {tmp_path / 'pyproject.toml'}" in shown
+    lines = {line.split(" = ")[0]: line for line in shown.splitlines() if " = " in line}
+    assert lines["jobs"].startswith("jobs = 1 ") and lines["jobs"].endswith(str(tmp_path / "pyproject.toml"))
+    assert lines["output"].startswith(f'output = "{tmp_path / "cleaned"}"')
+    assert lines["engine"].startswith('engine = "local"') and lines["engine"].endswith("# default")
+
+
+def test_config_show_names_the_command_line_and_reads_back_as_toml(tmp_path):
+    from pipeline.rules import tomllib
+
+    out = io.StringIO()
+    req = Request([], cli_options={"jobs": 3, "spam": "mask"}, no_config=True)
+    assert config_show(req, stdout=out) == 0
+    text = out.getvalue()
+    assert "jobs = 3" in text and "# command line" in text
+    values = tomllib.loads(text)
+    assert values["spam"] == "mask" and values["stream_above"] == "32MB" and "scheduler" not in values
+
+
+@pytest.mark.parametrize("line, message", [
+    ("jobs = -1", "'jobs' must be a whole number"),
+    ('jobs = "two"', "'jobs' must be a whole number"),
+    ('stream_above = "big"', "a size such as"),
+    ('engine = "spark"', "must be one of local, dask"),
+    ("quiet = 1", "'quiet' must be true or false"),
+])
+def test_bad_options_in_the_config_file_exit_2_naming_the_file(tmp_path, line, message):
+    (tmp_path / "duet.toml").write_text(line + "\n", encoding="utf-8")
+    r = duet("clean", stdin=b"x", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "duet.toml" in r.stderr.decode() and message in r.stderr.decode()
+
+
+# -- publishing workflows -----------------------------------------------------------------------------
+
+
+def _entry_command(entry: str) -> list[str]:
+    words = shlex.split(entry)
+    assert words[0] == "duet"
+    return [*duet_command(), *words[1:]]
+
+
+def test_the_pre_commit_hook_fails_on_a_dirty_file_and_passes_a_clean_one(tmp_path):
+    import re
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    check = hooks["duet-check"]
+    dirty, clean = tmp_path / "dirty.md", tmp_path / "clean.txt"
+    dirty.write_text("第一段\u200b。\n", encoding="utf-8")
+    clean.write_text("已经干净的文本。\n", encoding="utf-8")
+    assert re.search(check["files"], "notes/dirty.md") and not re.search(check["files"], "setup.py")
+    r = subprocess.run([*_entry_command(check["entry"]), dirty, clean], capture_output=True, timeout=60)
+    assert r.returncode == 1
+    assert r.stdout.decode().startswith(f"{dirty}:1:4: zero-width:")
+    r = subprocess.run([*_entry_command(check["entry"]), clean], capture_output=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == b""
+    fix = hooks["duet-clean"]
+    r = subprocess.run([*_entry_command(fix["entry"]), dirty, clean], capture_output=True, timeout=60)
+    assert r.returncode == 0 and dirty.read_text(encoding="utf-8") == "第一段。\n"
+
+
+def test_the_ci_example_fails_when_duet_check_finds_something(tmp_path):
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "duet-check.yml").read_text())
+    steps = workflow["jobs"]["duet-check"]["steps"]
+    command = next(s["run"] for s in steps if s.get("name") == "Check the documents")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text("已经干净的文本。\n", encoding="utf-8")
+    r = subprocess.run(_entry_command(command), cwd=tmp_path, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    (tmp_path / "docs" / "news.txt").write_text("新闻\u200b稿。\r\n", encoding="utf-8")
+    r = subprocess.run(_entry_command(command), cwd=tmp_path, capture_output=True, timeout=60)
+    assert r.returncode == 1
+    assert "docs/news.txt:1:3: zero-width" in r.stdout.decode()
+    assert (tmp_path / "duet-findings.jsonl").exists()
+
+
+def test_the_python_api_example_in_the_docs_runs(tmp_path, monkeypatch):
+    """docs/batch.md shows duet as a step in someone else's pipeline: run that example as written."""
+    text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+    section = text.split("## Python API", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "docs/batch.md", "exec"), namespace)  # the example asserts what it shows
+    assert namespace["cleaned"] and all("\u200b" not in r["text"] for r in namespace["cleaned"])
+
+
+def test_every_command_line_option_is_an_option_of_the_config_file():
+    import dataclasses
+
+    import typer.main
+
+    from pipeline.cli import app
+    from pipeline.options import Options
+
+    fields = {f.name for f in dataclasses.fields(Options)}
+    command = typer.main.get_command(app)
+    for name in ("clean", "check"):
+        params = {p.name for p in command.commands[name].params} - {"inputs", "config", "no_config"}
+        assert params <= fields, params - fields
+
+
+def test_progress_in_files_and_megabytes_when_asked(corpus, tmp_path):
+    r = duet("clean", corpus, "-o", tmp_path / "out", "--progress", "-q")
+    err = r.stderr.decode()
+    assert "9/9 files: 100%" in err and "104k/104k" in err and "summary" not in err
+    assert "\rduet: " in err and "binary data (NUL byte at offset 8)\n" in err  # a line of its own
+
+
+def test_a_large_file_cleaned_in_place_is_replaced_only_when_something_changed(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(("第一段\u200b。\n\n" + "Second paragraph.\n\n") * 200, encoding="utf-8")
+    small = ["--stream-above", "1KB", "--chunk-size", "1KB"]
+    r = duet("clean", "--in-place", big, *small)
+    assert r.returncode == 0, r.stderr
+    assert big.read_text(encoding="utf-8") == ("第一段。\n\n" + "Second paragraph.\n\n") * 199 + \
+        "第一段。\n\nSecond paragraph.\n"
+    before = big.stat().st_mtime_ns
+    assert duet("clean", "--in-place", big, *small).returncode == 0
+    assert big.stat().st_mtime_ns == before and not list(tmp_path.glob(".*"))

@@ -1,0 +1,169 @@
+"""Large files piece by piece (pipeline/stream.py): the same output, a report that replays on the whole
+file, bounded pieces, incremental decoding."""
+
+import io
+import json
+from collections import Counter
+
+import pytest
+from hypothesis import given, strategies as st
+
+from pipeline import Pipeline
+from pipeline.document import replay
+from pipeline.registry import DOCUMENT, PARAGRAPH, context, whole_document_stages
+from pipeline.stages.decode import DecodeError, decode
+from pipeline.stream import StreamDecoder, boundary, clean_stream, pieces
+from strategies import mixed_text
+
+# --spam remove and mask need the whole document (docs/spam.md); flag keeps the spam stage in these tests.
+PIPELINE = Pipeline(spam="flag")
+
+
+def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
+    data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
+    sink = io.BytesIO()
+    result = clean_stream(pipeline, io.BytesIO(data), "big.txt", None if check else sink, chunk_size=size,
+                          report=True, check=check)
+    with open(result.report_path, encoding="utf-8") as f:
+        report = json.loads(f.read())
+    findings = open(result.findings_path, encoding="utf-8").read().splitlines() if check else []
+    return sink.getvalue().decode("utf-8"), report, result, findings
+
+
+def same_as_whole(text, size):
+    data = text.encode("utf-8")
+    try:
+        whole = PIPELINE.clean_bytes(data)
+    except DecodeError:  # binary-looking input: an error either way
+        with pytest.raises(DecodeError):
+            stream(data, size)
+        return None
+    out, report, _, _ = stream(data, size)
+    assert out == whole.text
+    assert replay(decode(data).text, report["changes"]) == out  # the replay law on the whole file
+    key = lambda c: (c["stage"], c["rule"], c["before"], c["after"])  # noqa: E731
+    assert Counter(map(key, report["changes"])) == Counter(key(c.to_dict()) for c in whole.changes)
+    assert report["segments"] == [s.to_dict() for s in whole.segments]
+    assert report["flags"] == [f.to_dict() for f in whole.flags]
+    return report
+
+
+paragraphs = st.lists(mixed_text, min_size=1, max_size=8).map(
+    lambda ps: "".join(p + sep for p, sep in zip(ps, ["\n\n", "\r\n\r\n", "\n \n\n", "\n\n\n\n", "\n"] * 2)))
+
+
+@given(paragraphs, st.integers(min_value=1, max_value=60))
+def test_pieces_clean_like_the_whole_document(text, size):
+    same_as_whole(text, size)
+
+
+def test_the_seed_in_small_pieces_is_the_seed_cleaned_whole(seed_text):
+    text = (seed_text + "\r\n\r\n\n  \n") * 3 + "2023\n\n\u200b\n\n"
+    report = same_as_whole(text, 500)
+    assert report["stats"]["streamed"] is True
+    assert report["stats"]["output_chars"] == len(PIPELINE.clean(text).text)
+
+
+def test_the_report_line_is_what_a_whole_document_writes(seed_text):
+    from pipeline.report import report_object
+
+    _, report, result, _ = stream(seed_text, 10**9)  # one piece
+    whole = report_object(PIPELINE.clean(seed_text), "big.txt")
+    del report["stats"]["streamed"]
+    assert report["changes"] == whole["changes"] and report["segments"] == whole["segments"]
+    assert report["stats"]["changes_by_stage"] == whole["stats"]["changes_by_stage"]
+
+
+def test_cuts_fall_after_blank_lines_before_a_visible_line():
+    text = "aaaa\n\nbbbb\n\n\u200b\n\ncccc\n \n\ndddd\n"
+    got = [(p.text, p.at_start, p.at_end) for p in pieces([text], 1)]
+    assert got == [("aaaa\n\n", True, False), ("bbbb\n\n\u200b\n\n", False, False),
+                   ("cccc\n \n\n", False, False), ("dddd\n", False, True)]
+    assert "".join(p for p, _, _ in got) == text
+
+
+def test_without_trailing_space_a_line_of_spaces_is_not_blank():
+    text = "aaaa\n \nbbbb\n\ncccc\n"
+    got = [p.text for p in pieces([text], 1, cut_at=boundary(trailing_space=False))]
+    assert got == ["aaaa\n \nbbbb\n\n", "cccc\n"]
+
+
+def test_the_first_piece_has_a_letter_and_an_invisible_tail_joins_the_last_piece():
+    got = [p.text for p in pieces(["2023\n\n", "1.5\n\nabc\n\nd", "ef\n\n\u200b  \n"], 1)]
+    assert got == ["2023\n\n1.5\n\nabc\n\n", "def\n\n\u200b  \n"]
+
+
+def test_pieces_stay_near_the_chunk_size():
+    text = ("一段话。" * 50 + "\n\n") * 200
+    sizes = [len(p.text) for p in pieces([text[i:i + 1000] for i in range(0, len(text), 1000)], 1000)]
+    assert "".join(p.text for p in pieces([text], 1000)) == text
+    assert max(sizes) < 1000 + 210 and len(sizes) > 30
+
+
+def test_a_paragraph_without_a_blank_line_is_never_cut():
+    text = "line\n" * 1000
+    assert [p.text for p in pieces([text], 10)] == [text]
+
+
+def test_check_findings_point_into_the_whole_input():
+    text = "第一段。\n\n第二段\u200b。\n\n" * 3
+    _, report, result, findings = stream(text, 5, check=True)
+    whole = [f"big.txt:{n}:4: zero-width: " for n in (3, 7, 11)]
+    assert [f[: len(w)] for f, w in zip(findings, whole)] == whole
+    assert result.findings == len(findings) == len(report["changes"])
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+
+def decoded(data, block=7):
+    import pipeline.stream as s
+
+    old = s.SNIFF_BYTES, s.READ_BYTES
+    s.SNIFF_BYTES, s.READ_BYTES = 16, block  # tiny blocks: characters are cut between them
+    try:
+        d = StreamDecoder(io.BytesIO(data))
+        return "".join(d.blocks()), d
+    finally:
+        s.SNIFF_BYTES, s.READ_BYTES = old
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "big5", "utf-16", "utf-8-sig"])
+def test_incremental_decoding_of_every_encoding(encoding):
+    text = "香港特別行政區政府新聞公報：關心下一代工作。\nEnglish line.\n" * 5
+    got, d = decoded(text.encode(encoding))
+    assert got == text
+    assert d.encoding.replace("-le", "") == {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
+
+
+def test_broken_utf8_becomes_a_flag_at_its_place():
+    data = "第一段。\n".encode() * 20 + b"\xff" + "第二段。\n".encode() * 100
+    text, d = decoded(data)
+    assert text.count("\ufffd") == 1
+    assert d.problems == [(text.index("\ufffd"), "bytes 260-260 are not valid UTF-8 and were replaced by U+FFFD")]
+    _, report, _, _ = stream(data, 10)
+    assert [f["rule"] for f in report["flags"]] == ["invalid-utf8"]
+
+
+def test_binary_data_after_the_start_is_an_error():
+    with pytest.raises(DecodeError, match="NUL byte at offset 3000"):
+        decoded(b"text\n" * 600 + b"\x00\x01\x02")
+    with pytest.raises(DecodeError, match="not gb18030 after byte"):
+        decoded("中文编码".encode("gb18030") * 10 + b"\n\xff\xff")
+
+
+# -- the stage protocol -----------------------------------------------------------------------------
+
+
+def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document():
+    from types import SimpleNamespace
+
+    from pipeline.options import Options
+
+    assert whole_document_stages(Options()) == ["spam"]  # removing spam can empty a piece's edge
+    assert whole_document_stages(Options(spam="flag")) == []
+    assert whole_document_stages(Options(to="en", spam="flag")) == ["translate"]  # units belong to the whole document
+    assert context(SimpleNamespace(NAME="x"), Options()) == DOCUMENT
+    auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
+    assert context(auto, Options(variant="auto")) == DOCUMENT
+    assert context(auto, Options()) == PARAGRAPH

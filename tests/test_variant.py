@@ -1,0 +1,79 @@
+"""Script variant with OpenCC: keep flags a mixed document, auto follows the majority, the others convert."""
+
+import pytest
+
+from pipeline import Pipeline
+from pipeline.rules import ConfigError
+from pipeline.stages import variant
+
+MIXED = "关心下一代工作的發展，頭髮和后来。Development of the program."
+TRADITIONAL_MOSTLY = "關心下一代工作的發展與變化，後來还好。"
+
+
+def clean(text, **options):
+    return Pipeline(disable=("structure",), **options).clean(text)
+
+
+def variant_changes(doc):
+    return [(c.before, c.after) for c in doc.changes if c.stage == "variant"]
+
+
+def test_keep_changes_nothing_and_flags_the_minority():
+    doc = clean(TRADITIONAL_MOSTLY)
+    assert variant_changes(doc) == []
+    flagged = [doc.text[f.start:f.end] for f in doc.flags if f.rule == "variant-mixed"]
+    assert flagged == ["还"]
+    assert "1 simplified-only and 6 traditional-only" in doc.flags[0].message
+
+
+def test_keep_on_a_consistent_document_flags_nothing(seed_text):
+    doc = clean(seed_text)
+    assert not [f for f in doc.flags if f.rule == "variant-mixed"]
+
+
+def test_auto_follows_the_majority():
+    assert clean(TRADITIONAL_MOSTLY, variant="auto").text == "關心下一代工作的發展與變化，後來還好。"
+    assert clean("关心下一代工作的发展與后来的变化。", variant="auto").text == "关心下一代工作的发展与后来的变化。"
+
+
+@pytest.mark.parametrize("mode,expected", [
+    ("simplified", "关心下一代工作的发展，头发和后来。Development of the program."),
+    ("traditional", "關心下一代工作的發展，頭髮和後來。Development of the program."),
+    ("taiwan", "關心下一代工作的發展，頭髮和後來。Development of the program."),
+    ("hongkong", "關心下一代工作的發展，頭髮和後來。Development of the program."),
+])
+def test_explicit_targets_convert_every_chinese_run(mode, expected):
+    doc = clean(MIXED, variant=mode)
+    assert doc.text == expected
+    assert all(c.rule == "variant-convert" for c in doc.changes if c.stage == "variant")
+
+
+def test_taiwan_and_hongkong_forms_differ():
+    assert clean("台湾大学", variant="taiwan").text == "臺灣大學"
+    assert clean("台湾大学", variant="hongkong").text == "台灣大學"
+
+
+def test_glossary_terms_are_never_converted(tmp_path):
+    glossary = tmp_path / "names.toml"
+    glossary.write_text('[[term]]\nzh = "臺灣大學"\nen = "National Taiwan University"\n', encoding="utf-8")
+    doc = clean("我在臺灣大學讀書，臺灣很好。", variant="simplified", terms=(str(glossary),))
+    assert doc.text == "我在臺灣大學读书，台湾很好。"
+
+
+def test_only_han_characters_change():
+    doc = clean("“發展”（頭髮）, Development 發展!", variant="simplified")
+    for c in doc.changes:
+        if c.stage == "variant":
+            assert all("\u4e00" <= ch <= "\u9fff" for ch in c.before + c.after), c
+
+
+def test_each_converter_is_created_once_per_process():
+    variant.converter.cache_clear()
+    Pipeline(variant="traditional")
+    Pipeline(variant="traditional").clean(MIXED)
+    assert variant.converter.cache_info().misses == 1
+
+
+def test_unknown_variant_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="variant"):
+        Pipeline(variant="klingon")
