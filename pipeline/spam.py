@@ -271,7 +271,8 @@ class _Candidate:
 # The view keeps one space between two Latin words or numbers (English grammar) and drops the others, so
 # that the detector judges a text and its normalized output alike.
 _WORD_CHAR = "0-9a-z\u00c0-\u024f\u0370-\u04ff"
-_SPACES_TO_DROP = re.compile(rf"(?<![{_WORD_CHAR}])[ \t]+|[ \t]+(?![ \t{_WORD_CHAR}])")
+# (Both alternatives start with the space class, so that the scan skips everything else fast.)
+_SPACES_TO_DROP = re.compile(rf"[ \t](?<![{_WORD_CHAR}][ \t])[ \t]*|[ \t]+(?![ \t{_WORD_CHAR}])")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
