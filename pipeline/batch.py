@@ -18,7 +18,7 @@ from .document import Document
 from .files import (STDIN, Job, UsageError, atomic_writer, describe_os_error, output_path, remove_quietly,
                     write_atomic)
 from .registry import whole_document_stages
-from .report import LineIndex, document_stats, findings, report_line
+from .report import UNTRANSLATED, Finding, LineIndex, document_stats, findings, report_line
 from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
 from .stream import clean_stream
@@ -40,6 +40,7 @@ class Outcome:
     findings: list[str] = field(default_factory=list)  # ``path:line:col: rule: message``
     findings_file: str | None = None  # or a temporary file of them (large files)
     changes: int = 0
+    untranslated: int = 0  # ``duet check --expect``: runs of the other language
     stats: dict = field(default_factory=dict)
     size: int = 0  # input bytes
     spam_removed: int = 0  # characters the spam stage removed
@@ -93,7 +94,9 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
         out.stats = document_stats(doc)
         out.spam_removed = spam_removed(doc.changes)
         if check:
-            out.findings = _finding_lines(doc, job.source, data)
+            found = findings(doc, pipeline.options.expect)
+            out.untranslated = sum(f.rule.startswith(UNTRANSLATED) for f in found)
+            out.findings = _finding_lines(found, job.source, data)
             return out
         rendered = render(doc, fmt, pipeline.options).encode("utf-8")
         out.suffix = suffix_for(fmt, doc.format)
@@ -165,14 +168,15 @@ def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, chec
     out.report_file = result.report_path
     out.findings_file = result.findings_path
     out.spam_removed = result.spam_removed
+    out.untranslated = result.untranslated
     return out
 
 
-def _finding_lines(doc: Document, source: str, data: bytes) -> list[str]:
+def _finding_lines(found: list[Finding], source: str, data: bytes) -> list[str]:
     # Line numbers refer to the decoded input, which the pipeline does not keep: decode it again.
     index = LineIndex(decode(data).text)
     lines = []
-    for f in findings(doc):
+    for f in found:
         line, col = index.line_col(f.offset)
         lines.append(f"{source}:{line}:{col}: {f.rule}: {f.message}")
     return lines

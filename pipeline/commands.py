@@ -201,7 +201,7 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     if failed:
         return FAILED
     # Spam flagged with --spam flag changes nothing but is still a finding.
-    if check and any(o.changes or o.stats.get("spam") for o in results.values()):
+    if check and any(o.changes or o.untranslated or o.stats.get("spam") for o in results.values()):
         return FINDINGS
     return OK
 

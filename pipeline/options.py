@@ -174,4 +174,14 @@ def load_config(path: Path) -> dict[str, Any]:
             values[name] = str(path.parent / values[name])
         elif isinstance(values.get(name), tuple):
             values[name] = tuple(str(path.parent / v) for v in values[name])
+    if "terms" in values:  # a glossary path in a config file is relative to that file
+        values["terms"] = tuple(_beside(path, name) for name in values["terms"])
     return values
+
+
+def _beside(config: Path, name: str) -> str:
+    """A path-like glossary name (it has a slash or ends in .toml) relative to the config's folder."""
+    looks_like_path = "/" in name or "\\" in name or name.endswith(".toml")
+    if looks_like_path and not Path(name).is_absolute():
+        return str(Path(config).parent / name)
+    return name

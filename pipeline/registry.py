@@ -11,7 +11,7 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, spam, structure, translate
+from .stages import invisible, segment, spam, structure, terms, translate
 from .stages import numbers, punctuation, spacing, variant, width
 
 STAGES = (
@@ -24,6 +24,7 @@ STAGES = (
     punctuation,  # marks, quotes and brackets in the convention of their language run
     spacing,  # spaces between Chinese, English, numbers and marks
     variant,  # simplified / traditional script (OpenCC), on the final spacing: 明了 converts, 明　了 not
+    terms,  # glossary terms (--terms): repair known mistranslations, flag inconsistent renderings
     translate,  # translation units; fill the missing side (--translator), put it in place (--to)
 )
 

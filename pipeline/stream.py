@@ -26,7 +26,7 @@ import regex
 
 from .document import Document
 from .files import remove_quietly
-from .report import LineIndex, document_stats, findings
+from .report import UNTRANSLATED, LineIndex, document_stats, findings
 from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, utf8_with_replacements
 from .summary import spam_removed
 
@@ -261,6 +261,7 @@ class StreamResult:
     findings: int
     size: int
     spam_removed: int
+    untranslated: int = 0  # ``duet check --expect`` findings
 
 
 def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, chunk_size: int,
@@ -275,7 +276,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     lines_before = 0
     pending_segment = None
     problems_used = 0
-    changes = spam = 0
+    changes = spam = untranslated = 0
     try:
         cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
         for piece in pieces(decoder.blocks(), chunk_size, cut_at=cut_at):
@@ -292,7 +293,8 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                 sink.write(doc.text.encode("utf-8"))
             if found is not None:
                 index = LineIndex(piece.text)
-                for item in findings(doc):
+                for item in findings(doc, pipeline.options.expect):
+                    untranslated += item.rule.startswith(UNTRANSLATED)
                     line, col = index.line_col(item.offset)
                     found.lines([f"{source}:{lines_before + line}:{col}: {item.rule}: {item.message}"])
                 lines_before += piece.text.count("\n")
@@ -330,7 +332,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     for spill in spills.values():
         spill.discard()
     return StreamResult(stats, changes, report_path, found.path if found else None,
-                        found.count if found else 0, decoder.size, spam)
+                        found.count if found else 0, decoder.size, spam, untranslated)
 
 
 def _shifted(d: dict, by: int) -> dict:

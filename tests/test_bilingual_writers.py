@@ -55,7 +55,8 @@ def test_check_expect_lists_the_other_language(tmp_path):
     src.write_text("第一句。The second sentence.\n", encoding="utf-8")
     run = subprocess.run([*duet_command(), "check", "--expect", "en", str(src)], capture_output=True, text=True,
                          timeout=60)
-    assert f"{src}:1:1: untranslated: u1: zh text in a document meant to be in en" in run.stdout
+    assert f'{src}:1:1: untranslated-zh: "第一句。" is Chinese in a document meant to be in English' in run.stdout
+    assert "untranslated: u1" not in run.stdout and run.returncode == 1  # listed once, by the report
 
 
 def test_tmx_and_xliff_read_back_and_match_the_report(openai_endpoint):

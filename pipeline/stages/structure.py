@@ -30,7 +30,7 @@ RULES = ("join-broken-line",)
 MIN_JOIN_LENGTH = 20  # characters in the line before the break
 MAX_HEADING_LENGTH = 80  # characters in a heading sentence
 _TERMINAL = regex.compile(r"[。！？.!?…；;：:][\"”’'）)」』]*\Z")
-_SENTENCE_END = regex.compile(r"[。！？!?]|\.(?=\s|\Z|\p{Han})")
+_SENTENCE_END = regex.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\.(?=\s|\Z|\p{Han})")  # 5。780 is a number
 _LATIN_END = regex.compile(r"[\p{Latin}\p{N},;)\"'%]\Z")
 _LATIN_START = regex.compile(r"[\p{Latin}\p{N}(\"']")
 

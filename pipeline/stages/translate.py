@@ -10,8 +10,9 @@ What it does depends on the options (with the defaults, nothing at all):
   ``translation``), and the stages before this one run once more over the result: machine output gets
   the same cleaning as the input, so that cleaning the output again changes nothing (idempotence: the
   second run finds every unit already in the target language and nothing left for the other stages);
-- units left in the other language (``--translator none``, or ``duet check --expect``) are flagged
-  ``untranslated``; a translation missing a required glossary term is flagged ``missing-term``.
+- units left in the other language with ``--to`` (``--translator none``) are flagged ``untranslated``
+  (``duet check --expect`` lists the runs of the other language itself: ``pipeline/report.py``); a
+  translation missing a required glossary term is flagged ``missing-term``.
 
 The units, with their translations and origins, go to the report (``stats.translation.units``) and to
 the writers.
@@ -174,7 +175,7 @@ def _flag(doc: Document, units: list[Unit], options: Options) -> None:
             if u.missing_terms:
                 doc.flag(NAME, "missing-term", u.start, u.end,
                          f"{u.id}: the translation lacks the glossary term(s) {', '.join(u.missing_terms)}")
-    expected = options.to or options.expect
+    expected = options.to
     if expected and options.enabled("untranslated"):
         why = "no translation (--translator none)" if options.translator == "none" else "no translation"
         for u in units:
