@@ -1,6 +1,6 @@
 """Spam: cut injected betting/gambling spans out of a document and keep every legitimate character.
 
-Detection lives in ``pipeline.spam`` (rules in ``rules/spam/*.toml``, one pass of one alternation over a
+Detection lives in ``pipeline.spam`` (rules in ``rules/spam/*.toml``, one Aho-Corasick automaton over a
 normalized view, a score per span). This stage acts on what it finds, by ``--spam``:
 
 - ``remove`` (default): each span is deleted with its title marks (``spam-title``, ``spam-phrase``,
@@ -10,9 +10,10 @@ normalized view, a score per span). This stage acts on what it finds, by ``--spa
   list mark left hanging next to a removed span (``，。`` → ``。``);
   ``spam-space`` - spaces and line breaks around a removed span: a doubled space becomes one, a space
   left inside Chinese text or at a line end goes, a line emptied by the removal goes.
-  Removal repeats until nothing is found (a removal can bring two halves of a phrase together), so
-  that cleaning the output again finds nothing.
 - ``mask``: each span is replaced by the marker (``--spam-mask``, default ``〔…〕``); nothing repaired.
+
+Both repeat until nothing is found (a removal can bring two halves of a phrase together), so that
+cleaning the output again finds nothing.
 - ``flag``: nothing changes; each span becomes a flag for a human (``duet check`` lists them).
 
 ``doc.stats["spam"]`` counts the spans found in the document.
@@ -107,11 +108,16 @@ def setup(options: Options) -> Callable[[Document], None]:
 
 
 def _apply_repairs(doc: Document, points: list[int], make_edits) -> list[int]:
-    edits = make_edits(doc.text, points)
-    if not edits:
+    """Apply one kind of repair; returns where the removal points are in the repaired text."""
+    first = len(doc.changes)
+    if not doc.apply(NAME, make_edits(doc.text, points)):
         return points
-    doc.apply(NAME, edits)
-    mapper = PositionMap(sorted(edits, key=lambda e: e.start))
+    # The edits applied (those touching protected ranges were dropped), in offsets of the text before.
+    applied, shift = [], 0
+    for c in doc.changes[first:]:
+        applied.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
+        shift += len(c.after) - (c.end - c.start)
+    mapper = PositionMap(applied)
     return sorted({mapper.map(p, inside_to_end=False, past_insertions=True) for p in points})
 
 
