@@ -11,13 +11,14 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, structure, terms, translate
+from .stages import invisible, segment, spam, structure, terms, translate
 from .stages import numbers, punctuation, spacing, variant, width
 
 STAGES = (
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
+    spam,  # injected betting spam: removed (or masked, or flagged) span by span
     width,  # full-width letters, digits and symbols to half-width
     numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
     punctuation,  # marks, quotes and brackets in the convention of their language run
