@@ -6,6 +6,8 @@ from typing import Callable
 
 from .document import Document
 from .files import UsageError
+from .formats.html_doc import html_to_text
+from .formats.markdown_doc import default_parser, markdown_to_html, markdown_to_text
 
 SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "jsonl": ".jsonl", "tmx": ".tmx", "xliff": ".xlf"}
 
@@ -17,12 +19,21 @@ def _same_format(doc: Document) -> str:
 
 
 def _plain_text(doc: Document) -> str:
-    if doc.format != "text":
-        raise UsageError(f"--format text from a {doc.format} input is not supported")
+    """Plain text stays as it is; Markdown and HTML give their cleaned prose, block by block."""
+    if doc.format == "markdown":
+        return markdown_to_text(default_parser(), doc.text)
+    if doc.format == "html":
+        return html_to_text(doc.text)
     return doc.text
 
 
-WRITERS: dict[str, Writer] = {"text": _plain_text}
+def _html(doc: Document) -> str:
+    if doc.format != "markdown":
+        raise UsageError(f"--format html from a {doc.format} input is not supported")
+    return markdown_to_html(default_parser(), doc.text)
+
+
+WRITERS: dict[str, Writer] = {"text": _plain_text, "html": _html}
 
 
 def render(doc: Document, fmt: str | None) -> str:

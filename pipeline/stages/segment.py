@@ -47,7 +47,8 @@ def setup(options: Options) -> Callable[[Document], None]:
     detect = None  # no statistical detector yet: every Latin phrase is English
 
     def run(doc: Document) -> None:
-        doc.segments = segment(doc.text, detect)
+        # Markup, code and URLs (protected ranges) read as blanks: a tag is not an English word.
+        doc.segments = segment(doc.prose_view(), detect)
 
     return run
 
