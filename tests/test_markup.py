@@ -1,0 +1,374 @@
+"""Markdown and HTML inputs: only prose is cleaned, the markup comes out byte for byte, the change log
+replays on the raw file, and spam hidden in the markup is removed or flagged."""
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import SAMPLES, duet_command
+from pipeline import Pipeline
+from pipeline.document import replay
+from pipeline.formats import complement
+from pipeline.formats.hiding import hiding_trick, length_px
+from pipeline.formats.html_doc import attribute_values, html_layout, html_to_text
+from pipeline.formats.markdown_doc import default_parser, markdown_layout, markdown_to_text
+from pipeline.stages.markup import markup_spam, whole_lines
+from pipeline.writers import render
+
+PIPELINE = Pipeline()
+
+
+def clean(text, fmt):
+    doc = PIPELINE.clean(text, format=fmt)
+    assert replay(text, doc.changes) == doc.text
+    return doc
+
+
+def prose_of(text, layout):
+    return [text[s:e] for s, e in layout.prose]
+
+
+# -- round trip: nothing to clean, nothing changes ---------------------------------------------------
+
+CLEAN_MARKDOWN = """---
+title: 压力测试 with k6
+tags: [k6, 性能]
+---
+
+# 标题 Heading ##
+
+Some *emphasis* and `code，。, a,b` here,  
+a [link 文档](https://gitlab.com/group/project/-/blob/main/load-testing-with-gitlab.md "Title") and <https://gitlab.com/a/b>.
+
+> 引用 quoted
+> more **bold** ![alt 图](x.png) and <span class="x">inline html</span>
+
+1. item one
+   continued
+2. item two
+
+| 列 A | col B |
+|:---|---:|
+| 单元 | cell \\| pipe |
+
+```python
+BLOCKED = ["下注平台", "开云"]  # 。, a,b
+```
+
+    indented code，。
+
+$$
+x^2 + y^2
+$$
+
+<div class="note">
+HTML block 下注平台，。
+</div>
+
+***
+
+[ref]: https://example.com/ref "Ref"
+"""
+
+CLEAN_HTML = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>关工委 work report</title>
+<meta name="description" content="关于 “下一代” 的 report &amp; more">
+<style>p { color: red; } /* 下注平台，。 */</style>
+<script>var s = "下注平台, 。";</script>
+</head>
+<body>
+<h1 id=top class='x'>标题 Heading</h1>
+<p>Some <b>bold</b> text,
+   broken across lines &amp; 中文。<a href="https://gitlab.com/a/-/tree/main/load-testing-with-gitlab">GitLab 文档</a></p>
+<pre><code>print("下注平台，。", a,b)
+</code></pre>
+<img src="a.png" alt='图 picture'><br/>
+<ul><li>one<li>two</ul>
+<table><tr><td>单元<td>cell</table>
+<!-- comment 下注平台 -->
+</body>
+</html>
+"""
+
+
+@pytest.mark.parametrize("text,fmt", [(CLEAN_MARKDOWN, "markdown"), (CLEAN_HTML, "html")])
+def test_a_clean_document_comes_out_byte_identical(text, fmt):
+    doc = clean(text, fmt)
+    assert doc.text == text
+    assert doc.changes == []
+
+
+def test_crlf_markdown_keeps_its_line_ends():
+    text = "# Title\r\n\r\nSome text,  \r\nhard break.\r\n"
+    assert clean(text, "markdown").text == text
+
+
+# -- only prose is cleaned ---------------------------------------------------------------------------
+
+
+def test_markdown_code_is_untouched_while_the_same_dirt_in_prose_is_cleaned():
+    dirt = "下注平台\u200b，。 a,b\u3000c  "
+    text = f"Prose {dirt}\n\n```\ncode {dirt}\n\n\n\nend\n```\n\nand `span {dirt}` end.\n"
+    doc = clean(text, "markdown")
+    assert f"```\ncode {dirt}\n\n\n\nend\n```" in doc.text
+    assert f"`span {dirt}`" in doc.text
+    assert doc.text.startswith("Prose 下注平台，。 a,b c")  # zero-width and odd space gone from prose
+    assert {c.rule for c in doc.changes} <= {"zero-width", "odd-space", "trailing-space"}
+
+
+def test_html_code_script_style_and_comments_are_untouched():
+    dirt = "下注平台\u200b，。 a,b"
+    text = (f"<p>Prose {dirt}</p><pre>{dirt}</pre><code>{dirt}</code><script>{dirt}</script>"
+            f"<style>{dirt}</style><!-- {dirt} --><textarea>{dirt}</textarea>")
+    doc = clean(text, "html")
+    assert doc.text == text.replace("\u200b", "", 1)
+    assert [c.start for c in doc.changes] == [text.index("\u200b")]
+
+
+def test_markdown_hard_break_spaces_and_blank_lines_are_markup():
+    text = "Line one  \nline two\n\n\n\nNext\u200b paragraph\n"
+    doc = clean(text, "markdown")
+    assert doc.text == "Line one  \nline two\n\n\n\nNext paragraph\n"
+
+
+def test_markdown_lines_are_never_joined_into_lists_or_headings():
+    text = ("This line is long enough to be joined by the structure stage\n- but this is a list item\n"
+            "and this paragraph line is long enough to be joined too\n# Heading\n")
+    assert clean(text, "markdown").text == text
+
+
+def test_urls_containing_gitlab_keep_their_path():
+    url = "https://gitlab.com/group/load-testing-with-gitlab/-/blob/main/a,b。c.md"
+    text = f"See [文档，](  {url} ) and <{url}> and bare {url} here\u200b.\n"
+    doc = clean(text, "markdown")
+    assert doc.text.count(url) == 3
+    assert doc.text.endswith("here.\n")
+
+
+def test_markdown_prose_map_leaves_out_every_piece_of_syntax():
+    text = "> quoted *em* and **strong** [label](https://x.org/a \"t\") `code` <b>x</b> &amp; \\* end\n"
+    layout = markdown_layout(default_parser(), text)
+    assert prose_of(text, layout) == ["quoted ", "em", " and ", "strong", " ", "label", " ", " ", "x", " ",
+                                      " ", " end"]
+    [link] = layout.links
+    assert (link.href, link.anchor, link.title) == ("https://x.org/a", "label", "t")
+    assert text[link.start:link.end] == '[label](https://x.org/a "t")'
+    assert text[slice(*link.label)] == "label"
+
+
+def test_markdown_front_matter_keys_and_yaml_syntax_are_markup():
+    text = "---\ntitle: \"压力测试: k6\"\nslug: load-testing\ntags: [a, b]\n---\n\nBody.\n"
+    layout = markdown_layout(default_parser(), text)
+    assert prose_of(text, layout) == ["压力测试", " k6", "load-testing", "Body."]
+
+
+def test_markdown_blocks_describe_prose_blocks():
+    text = "# 标题 Title\n\nPara one\ncontinued.\n\n- item\n\n| a | b |\n|---|---|\n| 单元 | c |\n\n```\ncode\n```\n"
+    blocks = markdown_layout(default_parser(), text).blocks
+    assert [(b.kind, text[b.start:b.end]) for b in blocks] == [
+        ("heading", "标题 Title"), ("paragraph", "Para one\ncontinued."), ("paragraph", "item"),
+        ("paragraph", "a"), ("paragraph", "b"), ("paragraph", "单元"), ("paragraph", "c")]
+
+
+def test_html_prose_is_text_nodes_and_title_alt_description_values():
+    text = ('<html><head><title>标题</title><meta name="description" content="描述 &amp; “引号”">'
+            '<meta name="robots" content="index"></head><body><p title="提示">A <i>b</i> c</p>'
+            '<img alt="图片" src="x.png"></body></html>')
+    layout = html_layout(text)
+    assert prose_of(text, layout) == ["标题", "描述 ", " ", "引号", "提示", "A ", "b", " c", "图片"]
+    assert [(b.kind, text[b.start:b.end]) for b in layout.blocks] == [
+        ("meta", "标题"), ("meta", "描述 &amp; “引号”"), ("attribute", "提示"), ("paragraph", "A <i>b</i> c"),
+        ("attribute", "图片")]
+
+
+def test_attribute_values_follow_the_html_tokenizer():
+    tag = """<a href=x title = 'it"s' data-x="1" alt="a>b" disabled>"""
+    assert [(n, tag[s:e], q) for n, (s, e), q in attribute_values(tag, 0, len(tag))] == [
+        ("title", 'it"s', "'"), ("data-x", "1", '"'), ("alt", "a>b", '"')]
+
+
+def test_attribute_quotes_can_never_be_written_into_the_value():
+    text = '<img alt="He said “hi”, 好">'
+    layout = html_layout(text)
+    protected = complement(layout.prose, len(text))
+    assert all(any(s <= text.index(q) < e for s, e in protected) for q in "“”")
+
+
+def test_segments_do_not_take_tags_for_english():
+    text = '<p class="intro">中文内容<a href="https://example.com/path">链接</a>继续。</p>\n'
+    doc = clean(text, "html")
+    assert {s.lang for s in doc.segments} == {"zh"}
+
+
+def test_html_line_layout_is_kept():
+    text = "<p>A paragraph broken   \n    across lines\n\n\n\nwith blank lines</p>\n"
+    assert clean(text, "html").text == text
+
+
+# -- hidden-link spam and link-aware rules (signals injected: the stage logic alone) -----------------
+
+SPAM_WORDS = ("开云", "乐鱼", "亚搏", "亚博", "下注", "kaiyun")
+
+
+def fake_score(text):
+    return 1.5 if any(w in text.lower() for w in SPAM_WORDS) else None
+
+
+def run_markup_spam(text, fmt):
+    layout = markdown_layout(default_parser(), text) if fmt == "markdown" else html_layout(text)
+    return markup_spam(text, fmt, layout, fake_score)
+
+
+@pytest.mark.parametrize("style", [
+    "display:none", "display: none !important", "visibility:hidden", "font-size:0", "opacity:0",
+    "text-indent:-9999px", "position:absolute;left:-5000px", "position:fixed; top:-999em",
+    "height:0;overflow:hidden", "margin-left:-10000px",
+])
+def test_hidden_link_spam_is_removed_whole_with_its_line(style):
+    hidden = f'<div style="{style}"><a href="https://x.example/">开云体育官网</a><a href="/b">乐鱼体育</a></div>'
+    text = f"<p>Before.</p>\n{hidden}\n<p>After.</p>\n"
+    edits, flags, _ = run_markup_spam(text, "html")
+    assert [(text[e.start:e.end], e.after, e.rule) for e in edits] == [(hidden + "\n", "", "hidden-link-spam")]
+    assert flags == []
+
+
+def test_visible_or_legitimate_links_are_kept():
+    text = ('<p>详见 <a href="https://www.lottery.gov.cn/">中国体育彩票</a> 的开奖公告。</p>'
+            '<div style="display:none"><a href="/menu">体育彩票 menu</a></div>'  # hidden but legitimate
+            '<div style="display:none">开云 text without links</div>')
+    edits, flags, _ = run_markup_spam(text, "html")
+    assert edits == [] and flags == []
+
+
+def test_zero_height_marquee_spam_is_removed():
+    text = '<p>a</p><marquee height="0"><a href="https://y.example">乐鱼体育app下载</a></marquee><p>b</p>'
+    edits, _, _ = run_markup_spam(text, "html")
+    assert [text[e.start:e.end] for e in edits] == [text[8:-8]]
+
+
+def test_markdown_html_block_hidden_spam_is_removed_but_code_examples_are_not():
+    hidden = '<div style="display:none"><a href="https://x.example">开云体育</a></div>'
+    text = f"Para.\n\n{hidden}\n\n```html\n{hidden}\n```\n"
+    edits, _, _ = run_markup_spam(text, "markdown")
+    assert [(e.start, e.end) for e in edits] == [(7, 7 + len(hidden) + 1)]
+
+
+def test_spam_anchor_is_restored_from_another_link_to_the_same_target():
+    url = "https://about.gitlab.com/blog/load-testing-with-gitlab/"
+    text = f"读 [k6 亚搏体育app]({url}) 。\n\nThe article [Load testing with GitLab]({url}/).\n"
+    edits, flags, keep = run_markup_spam(text, "markdown")
+    assert [(text[e.start:e.end], e.after, e.rule) for e in edits] == [
+        ("k6 亚搏体育app", "Load testing with GitLab", "link-anchor-restore")]
+    assert flags == [] and keep == []
+
+
+def test_spam_anchor_is_restored_from_the_link_title():
+    text = '[亚搏体育app](https://gitlab.com/a "GitLab")\n'
+    edits, _, _ = run_markup_spam(text, "markdown")
+    assert [(e.after, e.rule) for e in edits] == [("GitLab", "link-anchor-restore")]
+
+
+def test_spam_anchor_with_unknown_original_is_flagged_and_kept_for_an_editor():
+    text = "See [CI 亚博体育官网](https://docs.gitlab.com/ee/ci/) now.\n"
+    edits, flags, keep = run_markup_spam(text, "markdown")
+    assert edits == []
+    [(rule, s, e, message)] = flags
+    assert rule == "link-anchor-spam" and text[s:e] == "CI 亚博体育官网" and keep == [(s, e)]
+    assert "https://docs.gitlab.com/ee/ci/" in message
+
+
+def test_a_link_spam_on_both_sides_is_removed_whole():
+    text = '<p>文字<a href="https://www.kaiyun.com/">开云体育</a>结束</p>'
+    edits, _, _ = run_markup_spam(text, "html")
+    assert [(text[e.start:e.end], e.rule) for e in edits] == [('<a href="https://www.kaiyun.com/">开云体育</a>',
+                                                               "spam-link")]
+
+
+def test_html_anchor_restore_escapes_the_text():
+    text = ('<a href="https://gitlab.com/x">亚搏体育app</a> <a href="https://gitlab.com/x">R&amp;D docs</a>')
+    edits, _, _ = run_markup_spam(text, "html")
+    assert [e.after for e in edits] == ["R&amp;D docs"]
+
+
+def test_whole_lines_only_when_alone_on_them():
+    text = "a\n  <x></x>  \nb <y></y>\n"
+    assert whole_lines(text, 4, 11) == (2, 14)
+    assert whole_lines(text, 16, 23) == (16, 23)
+
+
+@pytest.mark.parametrize("tag,attrs,trick", [
+    ("div", {"hidden": None}, "hidden attribute"),
+    ("span", {"style": "DISPLAY:NONE"}, "display:none"),
+    ("marquee", {"width": "1", "height": "1"}, "marquee height=1"),
+    ("marquee", {"style": "height:0"}, "height:0 marquee"),
+    ("div", {"style": "transform: scale(0)"}, "transform:scale(0)"),
+    ("div", {"style": "position:absolute; clip: rect(0 0 0 0)"}, "clip:rect(0)"),
+    ("div", {"style": "text-indent:-100em"}, "text-indent:-100em"),
+])
+def test_hiding_tricks(tag, attrs, trick):
+    assert hiding_trick(tag, attrs) == trick
+
+
+@pytest.mark.parametrize("tag,attrs", [
+    ("div", {"style": "color:red; display:block"}),
+    ("div", {"style": "height:0"}),  # content overflows and shows
+    ("div", {"style": "text-indent:-2em"}),  # a hanging indent
+    ("div", {"style": "position:relative; left:-9999px"}),
+    ("p", {"style": "margin-left:-20px"}),
+    ("marquee", {"height": "40"}),
+])
+def test_visible_elements_are_not_hidden(tag, attrs):
+    assert hiding_trick(tag, attrs) is None
+
+
+def test_css_lengths():
+    assert length_px("-999px") == -999
+    assert length_px("-10em") == -160
+    assert length_px("0") == 0
+    assert length_px("auto") is None
+
+
+# -- outputs -----------------------------------------------------------------------------------------
+
+
+def test_format_text_extracts_the_cleaned_prose_of_markdown():
+    text = "# 标题\n\nSome *em* and `code`\u200b [link](https://x.org).\n\n```\nnot prose\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    doc = clean(text, "markdown")
+    assert render(doc, "text") == "标题\n\nSome em and code link.\n\na\tb\n\n1\t2\n"
+    assert render(doc, None) == doc.text
+
+
+def test_format_text_extracts_the_cleaned_prose_of_html():
+    text = "<html><head><title>标题</title><style>x{}</style></head><body><p>One\n  <b>two</b>&amp;\u200b</p><pre>code</pre><p>three</p></body></html>"
+    doc = clean(text, "html")
+    assert render(doc, "text") == "标题\n\nOne two&\n\nthree\n"
+    assert html_to_text("") == ""
+
+
+def test_format_html_renders_markdown():
+    doc = clean("# Title\n\nText.\n", "markdown")
+    assert render(doc, "html") == "<h1>Title</h1>\n<p>Text.</p>\n"
+
+
+def test_cli_keeps_the_input_format_and_extracts_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>中文\u200b内容</p>\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([*duet_command(), "clean", str(page), "-o", str(out), "--report", str(tmp_path / "r.jsonl")],
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (out / "page.html").read_text(encoding="utf-8") == "<p>中文内容</p>\n"
+    report = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))
+    assert replay(page.read_text(encoding="utf-8"), report["changes"]) == "<p>中文内容</p>\n"
+    r = subprocess.run([*duet_command(), "clean", str(page), "--format", "text"], capture_output=True, timeout=120)
+    assert r.stdout.decode("utf-8") == "中文内容\n"
+
+
+def test_markdown_samples_extract_to_text():
+    for sample in SAMPLES.glob("*.md"):
+        doc = PIPELINE.clean(sample.read_text(encoding="utf-8"), format="markdown")
+        assert "```" not in markdown_to_text(default_parser(), doc.text)
