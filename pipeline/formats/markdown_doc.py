@@ -12,6 +12,7 @@ to offsets in the whole file. Anything that cannot be mapped with certainty stay
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -217,6 +218,12 @@ def _inline_layout(text: str, lines: _Lines, tok: Token, opener: Token, frame: _
             at = lo if lo >= 0 and src.startswith(core, lo) else -1
         if at < 0:
             return  # not found where it must be: the whole block stays markup
+        if unicodedata.category(core[0]) in ("Cf", "Zs"):
+            # An invisible character or odd space opening a line stays: without it, what follows
+            # (`-`, `#`, `1.`, `>`) could start a list, a heading or a quote.
+            cstart, core, at = cstart + 1, core[1:], at + 1
+            if not core:
+                continue
         cores.append((cstart, cstart + len(core), ls + at))
     if not cores:
         return
