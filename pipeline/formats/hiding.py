@@ -42,6 +42,8 @@ def _is_zero(value: str | None) -> bool:
 
 def hiding_trick(tag: str, attrs: dict[str, str | None]) -> str | None:
     """How this element is hidden (``display:none``, ``text-indent:-9999px``, ...), or None if it is not."""
+    if "style" not in attrs and tag != "marquee":
+        return "hidden attribute" if "hidden" in attrs else None
     if "hidden" in attrs:
         return "hidden attribute"
     css = style_declarations(attrs.get("style") or "")

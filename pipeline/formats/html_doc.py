@@ -17,6 +17,7 @@ the way.
 from __future__ import annotations
 
 import html
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -44,6 +45,7 @@ META_PROSE = frozenset(("description", "og:title", "og:description", "twitter:ti
 HTML_LOOKALIKES = "＜＞＆"
 QUOTE_LOOKALIKES = "\"'＂＇“”‘’„‟‚‛"
 _SPACE = " \t\n\r\f"
+_NEWLINE = re.compile("\n")  # html.parser counts lines by LF only
 
 
 @dataclass
@@ -60,7 +62,7 @@ class _Tokenizer(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
         self.raw: list[tuple[str, int, str, list, str]] = []
 
     def _at(self) -> int:

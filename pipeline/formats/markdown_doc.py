@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import regex
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -82,7 +83,7 @@ def _instrument(md: MarkdownIt) -> None:
                 rec.done.append(frame)
 
     def recording_tokenize(state) -> None:
-        frame = _frame(state)
+        frame = state.duet_frame = _frame(state)  # looked up once per parse, not once per rule
         if frame is not None:
             frame.regions.append((state.pos, state.posMax))
         tokenize(state)
@@ -102,7 +103,7 @@ def _frame(state) -> _Frame | None:
 
 def _recording_rule(name: str, fn):
     def rule(state, silent: bool) -> bool:
-        frame = None if silent else _frame(state)
+        frame = None if silent else getattr(state, "duet_frame", None)
         if frame is None:
             return fn(state, silent)
         start, ntokens, nregions = state.pos, len(state.tokens), len(frame.regions)
@@ -129,18 +130,12 @@ def _recording_rule(name: str, fn):
 # -- the layout --------------------------------------------------------------------------------------
 
 
+_LINE_BREAK = regex.compile(r"\r\n?|\n")
+
+
 def line_starts(text: str) -> list[int]:
     """Offsets where each line starts, for the newline conventions markdown-it accepts."""
-    starts = [0]
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n" or c == "\r":
-            i += 2 if c == "\r" and i + 1 < n and text[i + 1] == "\n" else 1
-            starts.append(i)
-        else:
-            i += 1
-    return starts
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
 
 class _Lines:
