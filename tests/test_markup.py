@@ -372,3 +372,31 @@ def test_markdown_samples_extract_to_text():
     for sample in SAMPLES.glob("*.md"):
         doc = PIPELINE.clean(sample.read_text(encoding="utf-8"), format="markdown")
         assert "```" not in markdown_to_text(default_parser(), doc.text)
+
+
+# -- markup-check: what cleaning the prose did to the structure --------------------------------------
+
+
+def test_emptied_emphasis_is_flagged_for_an_editor():
+    doc = clean("Intro.\n\n**\u200b**\n", "markdown")
+    assert doc.text == "Intro.\n\n****\n"  # the marks are kept byte for byte, but now read as a rule
+    [flag] = [f for f in doc.flags if f.rule == "markup-changed"]
+    assert doc.text[flag.start:flag.end] == "****"
+
+
+def test_unchanged_structure_is_not_flagged():
+    doc = clean("Some *em*\u200b and **strong** text.\n", "markdown")
+    assert doc.changes and not doc.flags
+    doc = clean("<p>a\u200b <b>b</b></p>", "html")
+    assert doc.changes and not doc.flags
+
+
+def test_skeletons_ignore_prose_and_see_markup():
+    from pipeline.formats.html_doc import html_skeleton
+    from pipeline.formats.markdown_doc import markdown_skeleton
+
+    md = default_parser()
+    assert [k for k, _ in markdown_skeleton(md, "# A *b*\n")] == [k for k, _ in markdown_skeleton(md, "# C *d*\n")]
+    assert [k for k, _ in markdown_skeleton(md, "**a**\n")] != [k for k, _ in markdown_skeleton(md, "****\n")]
+    assert [k for k, _ in html_skeleton('<p title="x">a</p>')] == [k for k, _ in html_skeleton('<p title="y">b</p>')]
+    assert [k for k, _ in html_skeleton("<p>a</p>")] != [k for k, _ in html_skeleton("<p>a<b></p>")]

@@ -272,11 +272,9 @@ class _Builder:
 
     def _attributes(self, tok: Token) -> None:
         """The prose of ``title``/``alt`` attributes and of a page description."""
-        names = {k.lower(): v for k, v in tok.attrs}
-        wanted = set(PROSE_ATTRIBUTES)
-        if tok.tag == "meta" and (names.get("name") or names.get("property") or "").lower() in META_PROSE:
-            wanted.add("content")
-        if not wanted & names.keys() or self.not_prose:
+        names = {k.lower() for k, _ in tok.attrs}
+        wanted = _prose_attribute_names(tok)
+        if not wanted & names or self.not_prose:
             return
         for name, (s, e), quote in attribute_values(self.text, tok.start, tok.end):
             if name not in wanted or s >= e:
@@ -399,6 +397,34 @@ def html_to_text(text: str) -> str:
         current.append(html.unescape(tok.data) if tok.kind == "ref" else tok.data)
     flush()
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def html_skeleton(text: str) -> list[tuple[tuple, int]]:
+    """Every tag, comment and declaration as written (prose attributes left out), and the text inside
+    ``script``, ``style``, ``pre``, ``code``..., each with its offset. Cleaning prose must keep it."""
+    out: list[tuple[tuple, int]] = []
+    stack: list[str] = []
+    for tok in tokenize(text):
+        if tok.kind == "start" and tok.tag not in VOID:
+            stack.append(tok.tag)
+        elif tok.kind == "end" and tok.tag in stack:
+            while stack.pop() != tok.tag:
+                pass
+        if tok.kind in ("start", "startend"):
+            prose = _prose_attribute_names(tok)
+            out.append(((tok.kind, tok.tag, tuple((k, v) for k, v in tok.attrs if k not in prose)), tok.start))
+        elif tok.kind in ("end", "other"):
+            out.append(((tok.kind, text[tok.start:tok.end]), tok.start))
+        elif tok.kind == "data" and any(t in NOT_PROSE for t in stack):
+            out.append((("data", tok.data), tok.start))
+    return out
+
+
+def _prose_attribute_names(tok: Token) -> frozenset[str]:
+    names = {k.lower(): v for k, v in tok.attrs}
+    if tok.tag == "meta" and (names.get("name") or names.get("property") or "").lower() in META_PROSE:
+        return PROSE_ATTRIBUTES | {"content"}
+    return PROSE_ATTRIBUTES
 
 
 def _not_prose_text(stack: list[str]) -> bool:

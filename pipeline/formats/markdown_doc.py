@@ -307,6 +307,32 @@ def _front_matter(text: str, lines: _Lines, span: list[int], layout: Layout, pro
             layout.blocks.append(Block(s, e, "meta"))
 
 
+# -- structure --------------------------------------------------------------------------------------
+
+_VERBATIM = frozenset(("fence", "code_block", "html_block", "math_block", "math_block_label"))
+_VERBATIM_INLINE = frozenset(("code_inline", "html_inline", "math_inline", "math_inline_double"))
+
+
+def markdown_skeleton(md: MarkdownIt, text: str) -> list[tuple[tuple, int | None]]:
+    """What the parser sees apart from the prose: every block and inline token with its markup, link
+    targets and verbatim content, each with the source line where it starts. Cleaning prose must leave
+    it as it was (a removal that empties ``**...**`` would turn the marks into text or a rule)."""
+    out: list[tuple[tuple, int | None]] = []
+    for t in md.parse(text, {}):
+        line = t.map[0] if t.map else None
+        if t.type == "inline":
+            for c in t.children or []:
+                if c.type in ("text", "text_special"):
+                    continue
+                attrs = (c.attrGet("src"),) if c.type == "image" else tuple(sorted(c.attrs.items()))
+                out.append(((c.type, c.tag, c.markup, attrs, c.content if c.type in _VERBATIM_INLINE else ""),
+                            line))
+        elif t.type != "front_matter":
+            out.append(((t.type, t.tag, t.markup, t.info, t.map and t.map[1] - t.map[0],
+                         t.content if t.type in _VERBATIM else ""), line))
+    return out
+
+
 # -- plain text and HTML out -------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from ..formats import Hidden, Layout, Link, complement
 from ..formats.html_doc import html_layout
 from ..formats.markdown_doc import default_parser, markdown_layout
 from ..formats.signals import SpamScore, load_spam_score
+from .markup_check import PARSED
 from ..options import Options
 
 NAME = "markup"
@@ -60,6 +61,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         doc.protect(complement(layout.prose, len(doc.text)))
         doc.blocks = layout.blocks
         if spam_score is None:
+            doc.stats[PARSED] = (doc.text, len(doc.changes))
             return
         edits, flags, keep = markup_spam(doc.text, doc.format, layout, spam_score, on)
         for rule, start, end, message in flags:
@@ -69,9 +71,9 @@ def setup(options: Options) -> Callable[[Document], None]:
             for e in edits:
                 doc.flag(NAME, e.rule, e.start, e.end, f"spam in the markup ({e.score:.2f}): would be "
                          f"{'removed' if not e.after else 'rewritten'}: {_short(doc.text[e.start:e.end])}")
-            return
-        # Removing a whole element or link removes markup: this stage owns the markup.
-        doc.apply(NAME, edits, respect_protected=False)
+        else:  # removing a whole element or link removes markup: this stage owns the markup
+            doc.apply(NAME, edits, respect_protected=False)
+        doc.stats[PARSED] = (doc.text, len(doc.changes))  # what markup-check compares the end result with
 
     return run
 
