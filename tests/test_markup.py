@@ -400,3 +400,16 @@ def test_skeletons_ignore_prose_and_see_markup():
     assert [k for k, _ in markdown_skeleton(md, "**a**\n")] != [k for k, _ in markdown_skeleton(md, "****\n")]
     assert [k for k, _ in html_skeleton('<p title="x">a</p>')] == [k for k, _ in html_skeleton('<p title="y">b</p>')]
     assert [k for k, _ in html_skeleton("<p>a</p>")] != [k for k, _ in html_skeleton("<p>a<b></p>")]
+
+
+def test_prose_edit_that_turns_text_into_a_tag_is_flagged():
+    from pipeline.document import Document, Edit
+    from pipeline.stages import markup, markup_check
+    from pipeline.options import Options
+
+    doc = Document("<p>if x < y then</p>\n<p>other</p>\n", format="html")
+    markup.setup(Options())(doc)
+    space = doc.text.index("< y") + 1
+    assert doc.apply("normalization", [Edit(space, space + 1, "", "some-rule")]) == 1  # prose: allowed
+    markup_check.setup(Options())(doc)
+    assert [f.rule for f in doc.flags] == ["markup-changed"]

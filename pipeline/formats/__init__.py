@@ -48,6 +48,10 @@ class Layout:
     blocks: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     hidden: list[Hidden] = field(default_factory=list)
+    # Markdown: the line ranges of the top-level blocks and the link reference definitions, so that a
+    # block can be parsed again alone (to check what cleaning did to it).
+    regions: list[Span] = field(default_factory=list)
+    references: dict = field(default_factory=dict)
 
 
 # A bare URL in prose (a URL in link syntax is markup already). One character class, no nesting.

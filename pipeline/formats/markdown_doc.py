@@ -160,9 +160,11 @@ class _Lines:
 
 def markdown_layout(md: MarkdownIt, text: str) -> Layout:
     rec = _Recorder()
-    tokens = md.parse(text, {_ENV_KEY: rec})
+    env: dict = {_ENV_KEY: rec}
+    tokens = md.parse(text, env)
     lines = _Lines(text)
-    layout = Layout()
+    layout = Layout(references=env.get("references", {}))
+    layout.regions = [(t.map[0], t.map[1]) for t in tokens if t.level == 0 and t.nesting >= 0 and t.map]
     inline_tokens = [t for t in tokens if t.type == "inline"]
     frames = rec.done if len(rec.done) == len(inline_tokens) else [None] * len(inline_tokens)
     frame_of = {id(t): f for t, f in zip(inline_tokens, frames)}
@@ -313,12 +315,13 @@ _VERBATIM = frozenset(("fence", "code_block", "html_block", "math_block", "math_
 _VERBATIM_INLINE = frozenset(("code_inline", "html_inline", "math_inline", "math_inline_double"))
 
 
-def markdown_skeleton(md: MarkdownIt, text: str) -> list[tuple[tuple, int | None]]:
+def markdown_skeleton(md: MarkdownIt, text: str, references: dict | None = None) -> list[tuple[tuple, int | None]]:
     """What the parser sees apart from the prose: every block and inline token with its markup, link
     targets and verbatim content, each with the source line where it starts. Cleaning prose must leave
-    it as it was (a removal that empties ``**...**`` would turn the marks into text or a rule)."""
+    it as it was (a removal that empties ``**...**`` would turn the marks into text or a rule).
+    ``references``: the document's link reference definitions, to read one block alone."""
     out: list[tuple[tuple, int | None]] = []
-    for t in md.parse(text, {}):
+    for t in md.parse(text, {"references": dict(references)} if references else {}):
         line = t.map[0] if t.map else None
         if t.type == "inline":
             for c in t.children or []:

@@ -36,7 +36,7 @@ from ..formats import Hidden, Layout, Link, complement
 from ..formats.html_doc import html_layout
 from ..formats.markdown_doc import default_parser, markdown_layout
 from ..formats.signals import SpamScore, load_spam_score
-from .markup_check import PARSED
+from .markup_check import PARSED, Parsed
 from ..options import Options
 
 NAME = "markup"
@@ -61,7 +61,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         doc.protect(complement(layout.prose, len(doc.text)))
         doc.blocks = layout.blocks
         if spam_score is None:
-            doc.stats[PARSED] = (doc.text, len(doc.changes))
+            doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references)
             return
         edits, flags, keep = markup_spam(doc.text, doc.format, layout, spam_score, on)
         for rule, start, end, message in flags:
@@ -73,7 +73,9 @@ def setup(options: Options) -> Callable[[Document], None]:
                          f"{'removed' if not e.after else 'rewritten'}: {_short(doc.text[e.start:e.end])}")
         else:  # removing a whole element or link removes markup: this stage owns the markup
             doc.apply(NAME, edits, respect_protected=False)
-        doc.stats[PARSED] = (doc.text, len(doc.changes))  # what markup-check compares the end result with
+        # What markup-check compares the end result with (the removals above change no line but their own).
+        doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), _regions_after(layout.regions, doc),
+                                   layout.references)
 
     return run
 
@@ -119,6 +121,11 @@ def markup_spam(text: str, fmt: str, layout: Layout, spam_score: SpamScore,
             keep.append(where)
     edits.sort(key=lambda e: (e.start, e.end))
     return _non_overlapping(edits), flags, keep
+
+
+def _regions_after(regions: list, doc: Document) -> list:
+    """The top-level blocks' lines, unless a removal here took whole lines (then: none, check it all)."""
+    return [] if any(c.stage == NAME and "\n" in c.before for c in doc.changes) else regions
 
 
 def _outermost(hidden: list[Hidden]) -> list[Hidden]:

@@ -3,14 +3,18 @@
 The markup stage protects every byte of markup, so no stage can edit it; but an edit of prose can still
 change how the markup reads: a removal that empties ``**...**`` leaves ``****`` (text, or a thematic
 break on a line of its own), a space removed or inserted next to ``*`` turns emphasis on or off. This
-stage parses the document as the markup stage left it and as it is now; when the structure differs, it
-flags the first place (``markup-changed``) for an editor. It costs nothing when no stage after the markup
-stage changed anything. It must stay last in the registry.
+stage compares the document as the markup stage left it with the document now, and flags the first
+place where the structure differs (``markup-changed``) for an editor. It must stay last in the registry.
+
+It is cheap: nothing to do when no later stage changed anything; line breaks are markup, so the lines
+of the two versions correspond one to one, and only the lines that changed are read again (the
+Markdown blocks holding them, with the document's link references; for HTML, the whole page only when
+the prose of a changed line holds ``<``, ``>``, ``&`` or a quote, which is how text can turn into a tag).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..document import Document
 from ..formats.html_doc import html_skeleton
@@ -19,8 +23,15 @@ from ..options import Options
 
 NAME = "markup-check"
 RULES = ("markup-changed",)
-# Where the markup stage leaves the text it parsed and the length of the change log at that moment.
-PARSED = "_markup_parsed"
+PARSED = "_markup_parsed"  # the key under which the markup stage leaves a ``Parsed`` in ``doc.stats``
+_TAG_CHARS = frozenset("<>&\"'")
+
+
+class Parsed(NamedTuple):
+    text: str  # the text as the markup stage left it
+    changes: int  # the length of the change log then
+    regions: list  # Markdown: line ranges of the top-level blocks ([] = read the whole text)
+    references: dict  # Markdown: link reference definitions
 
 
 def setup(options: Options) -> Callable[[Document], None]:
@@ -29,33 +40,80 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         parsed = doc.stats.pop(PARSED, None)
-        if not on or parsed is None or len(doc.changes) == parsed[1]:
+        if not on or parsed is None or len(doc.changes) == parsed.changes:
             return
-        before, now = parsed[0], doc.text
-        if doc.format == "markdown":
-            old, new = markdown_skeleton(md, before), markdown_skeleton(md, now)
-        else:
-            old, new = html_skeleton(before), html_skeleton(now)
-        if [k for k, _ in old] == [k for k, _ in new]:
-            return
-        start, end = _first_difference(now, doc.format, old, new)
-        doc.flag(NAME, "markup-changed", start, end,
-                 "cleaning the prose here changed how the markup reads (an emptied or re-paired mark): "
-                 "check this place against the input")
+        place = (_markdown_difference(md, parsed, doc.text) if doc.format == "markdown"
+                 else _html_difference(parsed, doc))
+        if place is not None:
+            doc.flag(NAME, "markup-changed", place[0], place[1],
+                     "cleaning the prose here changed how the markup reads (an emptied or re-paired mark): "
+                     "check this place against the input")
 
     return run
 
 
-def _first_difference(text: str, fmt: str, old: list, new: list) -> tuple[int, int]:
+def changed_lines(before: str, now: str) -> tuple[list[int], list[int], list[int]] | None:
+    """Line starts of both texts and the numbers of the lines that differ (None: the lines do not
+    correspond, which no prose edit can cause)."""
+    old, new = line_starts(before), line_starts(now)
+    if len(old) != len(new):
+        return None
+    ends_old, ends_new = old[1:] + [len(before)], new[1:] + [len(now)]
+    changed = [i for i in range(len(old)) if before[old[i]:ends_old[i]] != now[new[i]:ends_new[i]]]
+    return old, new, changed
+
+
+def _markdown_difference(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
+    lines = changed_lines(parsed.text, now)
+    if lines is None or not parsed.regions:
+        return _whole_markdown(md, parsed, now)
+    old, new, changed = lines
+    todo = sorted({r for r in parsed.regions for i in changed if r[0] <= i < r[1]})
+    if len({i for r in todo for i in range(*r)} & set(changed)) != len(changed):
+        return _whole_markdown(md, parsed, now)  # a changed line outside every block
+    for l0, l1 in todo:
+        a = markdown_skeleton(md, _lines(parsed.text, old, l0, l1), parsed.references)
+        b = markdown_skeleton(md, _lines(now, new, l0, l1), parsed.references)
+        line = _first_difference(a, b)
+        if line is not None:
+            return _line_span(now, new, l0 + line)
+    return None
+
+
+def _whole_markdown(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
+    line = _first_difference(markdown_skeleton(md, parsed.text), markdown_skeleton(md, now))
+    return None if line is None else _line_span(now, line_starts(now), line)
+
+
+def _html_difference(parsed: Parsed, doc: Document) -> tuple[int, int] | None:
+    now = doc.text
+    lines = changed_lines(parsed.text, now)
+    if lines is not None:
+        _, new, changed = lines
+        ends = new[1:] + [len(now)]
+        # Tags are protected: only prose that now holds `<`, `>`, `&` or a quote can read differently.
+        if not any(_TAG_CHARS & set(now[s:e]) for i in changed for s, e in doc.unprotected(new[i], ends[i])):
+            return None
+    at = _first_difference(html_skeleton(parsed.text), html_skeleton(now))
+    return None if at is None else (at, at)
+
+
+def _first_difference(old: list, new: list) -> int | None:
+    """Where the new skeleton first differs from the old one (a line or an offset), None if it does not."""
+    if [k for k, _ in old] == [k for k, _ in new]:
+        return None
     i = 0
     while i < len(old) and i < len(new) and old[i][0] == new[i][0]:
         i += 1
-    at = new[min(i, len(new) - 1)][1] if new else 0
-    if at is None:  # a token without a source line: the nearest one before it
-        at = next((p for _, p in reversed(new[:i]) if p is not None), 0)
-    if fmt == "html":
-        return at, at
-    starts = line_starts(text)
-    s = starts[min(at, len(starts) - 1)]
+    places = [p for _, p in new[: i + 1] if p is not None]
+    return places[-1] if places else 0
+
+
+def _lines(text: str, starts: list[int], l0: int, l1: int) -> str:
+    return text[starts[l0]: starts[l1] if l1 < len(starts) else len(text)]
+
+
+def _line_span(text: str, starts: list[int], line: int) -> tuple[int, int]:
+    s = starts[min(line, len(starts) - 1)]
     e = text.find("\n", s)
     return s, len(text) if e < 0 else e
