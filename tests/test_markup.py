@@ -413,3 +413,9 @@ def test_prose_edit_that_turns_text_into_a_tag_is_flagged():
     assert doc.apply("normalization", [Edit(space, space + 1, "", "some-rule")]) == 1  # prose: allowed
     markup_check.setup(Options())(doc)
     assert [f.rule for f in doc.flags] == ["markup-changed"]
+
+
+def test_a_markdown_spam_link_across_lines_is_flagged_not_cut():
+    text = "> 文字 [开云\n> 体育](https://kaiyun.com) 结束\n"
+    edits, flags, _ = run_markup_spam(text, "markdown")
+    assert edits == [] and [f[0] for f in flags] == ["spam-link"]

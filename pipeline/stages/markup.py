@@ -104,8 +104,12 @@ def markup_spam(text: str, fmt: str, layout: Layout, spam_score: SpamScore,
         if score is None:
             continue
         if spam_score(" ".join(_URL_WORDS.split(link.href))) is not None:
-            if enabled("spam-link"):
+            # A Markdown link across lines holds container prefixes (`> `): removing it would cut them.
+            if enabled("spam-link") and not (fmt == "markdown" and "\n" in text[link.start:link.end]):
                 edits.append(Edit(link.start, link.end, "", "spam-link", score))
+            elif enabled("spam-link"):
+                flags.append(("spam-link", link.start, link.end,
+                              f"spam link {_short(link.anchor)} to {link.href} spans lines: remove it by hand"))
             continue
         original = known.get(_target(link.href))
         if original is None and link.title and spam_score(link.title) is None:
