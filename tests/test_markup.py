@@ -13,6 +13,7 @@ from pipeline.formats import complement
 from pipeline.formats.hiding import hiding_trick, length_px
 from pipeline.formats.html_doc import attribute_values, html_layout, html_to_text
 from pipeline.formats.markdown_doc import default_parser, markdown_layout, markdown_to_text
+from pipeline.formats.signals import Signals, minimal_signals
 from pipeline.stages.markup import markup_spam, whole_lines
 from pipeline.writers import render
 
@@ -214,13 +215,20 @@ def test_html_line_layout_is_kept():
 SPAM_WORDS = ("开云", "乐鱼", "亚搏", "亚博", "下注", "kaiyun")
 
 
+def fake_weight(text):
+    return 0.5 * sum(w in text.lower() for w in SPAM_WORDS)
+
+
 def fake_score(text):
-    return 1.5 if any(w in text.lower() for w in SPAM_WORDS) else None
+    return 1.5 if fake_weight(text) else None
+
+
+FAKE = Signals(fake_score, fake_weight)
 
 
 def run_markup_spam(text, fmt):
     layout = markdown_layout(default_parser(), text) if fmt == "markdown" else html_layout(text)
-    return markup_spam(text, fmt, layout, fake_score)
+    return markup_spam(text, fmt, layout, FAKE)
 
 
 @pytest.mark.parametrize("style", [
@@ -419,3 +427,59 @@ def test_a_markdown_spam_link_across_lines_is_flagged_not_cut():
     text = "> 文字 [开云\n> 体育](https://kaiyun.com) 结束\n"
     edits, flags, _ = run_markup_spam(text, "markdown")
     assert edits == [] and [f[0] for f in flags] == ["spam-link"]
+
+
+SIGNAL_RULES = """
+[[signal]]
+name = "test-brand"
+role = "anchor"
+weight = 0.6
+words = ["亚搏", "乐鱼"]
+
+[[signal]]
+name = "test-suffix"
+role = "attach"
+weight = 0.5
+words = ["app", "官网", "体育"]
+
+[[signal]]
+name = "test-police"
+role = "against"
+weight = 0.8
+words = ["警方"]
+"""
+
+
+@pytest.fixture
+def spam_rules(tmp_path):
+    (tmp_path / "test-signals.toml").write_text(SIGNAL_RULES, encoding="utf-8")
+    return tmp_path
+
+
+def test_minimal_signals_read_the_spam_rule_data(spam_rules):
+    signals = minimal_signals([spam_rules])
+    assert signals.spam("k6 亚搏体育app") is not None
+    assert signals.spam("警方 亚搏 app") is None
+    assert signals.spam("Load testing with GitLab") is None
+    assert signals.weight("亚搏") > 0 and signals.weight("gitlab") == 0
+
+
+def test_hidden_link_spam_end_to_end_with_spam_rules(spam_rules):
+    hidden = '<div style="display:none"><a href="https://a.example/">乐鱼体育官网</a></div>\n'
+    text = f"<p>前文。</p>\n{hidden}<p>详见 <a href='https://www.lottery.gov.cn/'>中国体育彩票</a>。</p>\n"
+    doc = Pipeline(rules=(str(spam_rules),)).clean(text, format="html")
+    assert doc.text == text.replace(hidden, "")
+    assert [(c.stage, c.rule, c.before) for c in doc.changes] == [("markup", "hidden-link-spam", hidden)]
+    assert replay(text, doc.changes) == doc.text
+    flagged = Pipeline(rules=(str(spam_rules),), spam="flag").clean(text, format="html")
+    assert flagged.text == text and [f.rule for f in flagged.flags] == ["hidden-link-spam"]
+
+
+def test_link_anchor_restore_end_to_end_with_spam_rules(spam_rules):
+    url = "https://about.gitlab.com/blog/load-testing-with-gitlab/"
+    text = f"读 [k6 亚搏体育app]({url})。\n\nSee [Load testing with GitLab]({url}).\n\n[CI 亚搏体育官网](https://docs.gitlab.com/ee/ci/)\n"
+    doc = Pipeline(rules=(str(spam_rules),)).clean(text, format="markdown")
+    assert doc.text.startswith(f"读 [Load testing with GitLab]({url})。")
+    assert [(c.rule, c.before) for c in doc.changes] == [("link-anchor-restore", "k6 亚搏体育app")]
+    [flag] = doc.flags
+    assert flag.rule == "link-anchor-spam" and doc.text[flag.start:flag.end] == "CI 亚搏体育官网"

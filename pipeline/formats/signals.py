@@ -10,6 +10,7 @@ the text, minus the families that weigh against, compared with ``[settings] thre
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Callable
 
 import regex
@@ -17,14 +18,23 @@ import regex
 from ..options import Options
 from ..rules import ConfigError, read_toml, rule_files
 
-# ``score(text)``: the spam score of a short text when it carries spam signals, None when it does not.
-SpamScore = Callable[[str], "float | None"]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """``spam(text)``: the score of the best spam span in a short text when it reaches the spam
+    threshold, None when none does. ``weight(text)``: the best score below any threshold (0.0: not one
+    signal), e.g. to tell whether a link target names a gambling brand."""
+
+    spam: Callable[[str], "float | None"]
+    weight: Callable[[str], float]
+
 
 _INVISIBLE = regex.compile(r"[\p{Cf}\u180e]")
 
 
-def load_spam_score(options: Options) -> SpamScore | None:
-    """The scoring function, or None when there are no spam rules at all."""
+def load_spam_signals(options: Options) -> Signals | None:
+    """The signals, or None when there are no spam rules at all."""
     try:
         from .. import spam
     except ImportError:
@@ -32,15 +42,15 @@ def load_spam_score(options: Options) -> SpamScore | None:
     if spam is not None and hasattr(spam, "Detector"):
         detector = spam.Detector(spam.load_rules(options.rules))
 
-        def score(text: str) -> float | None:
+        def best(text: str) -> float | None:
             hits = detector.find(text)
             return max(h.score for h in hits) if hits else None
 
-        return score
-    return minimal_spam_score(options.rules)
+        return Signals(best, detector.score)
+    return minimal_signals(options.rules)
 
 
-def minimal_spam_score(extra=()) -> SpamScore | None:
+def minimal_signals(extra=()) -> Signals | None:
     """Family weights from the ``[[signal]]`` tables of the spam rules, matched by one alternation."""
     files = rule_files("spam", extra)
     if not files:
@@ -57,27 +67,31 @@ def minimal_spam_score(extra=()) -> SpamScore | None:
                 weight = float(entry.get("weight", 0))
             except (TypeError, ValueError):
                 raise ConfigError(f"{path}: [[signal]] {entry.get('name')!r}: weight must be a number") from None
+            family = str(entry.get("family") or entry.get("name", ""))
             for word in entry["words"]:
                 if isinstance(word, str) and word:
-                    weights[_normal(word)] = (str(entry.get("family") or entry.get("name", "")), str(entry.get("role", "")), weight)
+                    weights[_normal(word)] = (family, str(entry.get("role", "")), weight)
     if not weights:
         return None
     words = regex.compile("|".join(regex.escape(w) for w in sorted(weights, key=len, reverse=True)))
 
-    def score(text: str) -> float | None:
+    def weight(text: str) -> float:
+        found = [weights[w] for w in words.findall(_normal(text))]
+        if not any(role == "anchor" for _, role, _ in found):
+            return 0.0
         best: dict[str, float] = {}
         against: dict[str, float] = {}
-        for m in words.finditer(_normal(text)):
-            family, role, weight = weights[m.group()]
+        for family, role, w in found:
             table = against if role == "against" else best if role in ("anchor", "attach", "promo") else None
             if table is not None:
-                table[family] = max(table.get(family, 0.0), weight)
-        if not any(weights[w][1] == "anchor" for w in words.findall(_normal(text))):
-            return None
-        total = sum(best.values()) - sum(against.values())
+                table[family] = max(table.get(family, 0.0), w)
+        return max(0.0, sum(best.values()) - sum(against.values()))
+
+    def spam(text: str) -> float | None:
+        total = weight(text)
         return total if total >= threshold else None
 
-    return score
+    return Signals(spam, weight)
 
 
 def _normal(s: str) -> str:

@@ -35,7 +35,7 @@ from ..document import Document, Edit
 from ..formats import Hidden, Layout, Link, complement
 from ..formats.html_doc import html_layout
 from ..formats.markdown_doc import default_parser, markdown_layout
-from ..formats.signals import SpamScore, load_spam_score
+from ..formats.signals import Signals, load_spam_signals
 from .markup_check import PARSED, Parsed
 from ..options import Options
 
@@ -50,7 +50,7 @@ _URL_WORDS = regex.compile(r"[^\p{L}\p{N}]+")
 
 def setup(options: Options) -> Callable[[Document], None]:
     md = default_parser()
-    spam_score = load_spam_score(options)
+    signals = load_spam_signals(options)
     on = options.enabled
     flag_only = options.spam == "flag"
 
@@ -60,10 +60,10 @@ def setup(options: Options) -> Callable[[Document], None]:
         layout = markdown_layout(md, doc.text) if doc.format == "markdown" else html_layout(doc.text)
         doc.protect(complement(layout.prose, len(doc.text)))
         doc.blocks = layout.blocks
-        if spam_score is None:
+        if signals is None:
             doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references)
             return
-        edits, flags, keep = markup_spam(doc.text, doc.format, layout, spam_score, on)
+        edits, flags, keep = markup_spam(doc.text, doc.format, layout, signals, on)
         for rule, start, end, message in flags:
             doc.flag(NAME, rule, start, end, message)
         doc.protect(keep)
@@ -80,10 +80,11 @@ def setup(options: Options) -> Callable[[Document], None]:
     return run
 
 
-def markup_spam(text: str, fmt: str, layout: Layout, spam_score: SpamScore,
+def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,
                 enabled: Callable[[str], bool] = lambda rule: True):
     """Edits (removals and restored anchors), flags ``(rule, start, end, message)`` and the ranges to
     protect (anchors left for an editor), all in offsets of ``text``."""
+    spam_score = signals.spam
     edits: list[Edit] = []
     flags: list[tuple[str, int, int, str]] = []
     keep: list[tuple[int, int]] = []
@@ -103,7 +104,7 @@ def markup_spam(text: str, fmt: str, layout: Layout, spam_score: SpamScore,
         score = spam_score(link.anchor)
         if score is None:
             continue
-        if spam_score(" ".join(_URL_WORDS.split(link.href))) is not None:
+        if signals.weight(" ".join(_URL_WORDS.split(link.href))) > 0:  # the target names spam too
             # A Markdown link across lines holds container prefixes (`> `): removing it would cut them.
             if enabled("spam-link") and not (fmt == "markdown" and "\n" in text[link.start:link.end]):
                 edits.append(Edit(link.start, link.end, "", "spam-link", score))
@@ -140,7 +141,7 @@ def _outermost(hidden: list[Hidden]) -> list[Hidden]:
     return out
 
 
-def _hidden_spam(h: Hidden, spam_score: SpamScore) -> float | None:
+def _hidden_spam(h: Hidden, spam_score: Callable[[str], float | None]) -> float | None:
     """A hidden element is link spam when it holds links and what it says carries spam signals."""
     if not h.links:
         return None
@@ -149,7 +150,7 @@ def _hidden_spam(h: Hidden, spam_score: SpamScore) -> float | None:
     return max(found) if found else None
 
 
-def _clean_anchors(links: list[Link], spam_score: SpamScore) -> dict[str, str]:
+def _clean_anchors(links: list[Link], spam_score: Callable[[str], float | None]) -> dict[str, str]:
     """Target → the first anchor text without spam signals that points at it."""
     known: dict[str, str] = {}
     for link in links:
