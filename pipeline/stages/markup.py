@@ -188,7 +188,11 @@ def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
     le = len(text) if le < 0 else le
     if text[ls:start].strip() or text[end:le].strip():
         return start, end
-    return ls, min(le + 1, len(text))
+    end = min(le + 1, len(text))
+    # Between two blank lines, one of them goes too (a Markdown HTML block stands between blank lines).
+    if (ls == 0 or text[ls - 2:ls] == "\n\n") and text[end:end + 1] == "\n":
+        end += 1
+    return ls, end
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
