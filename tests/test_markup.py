@@ -459,7 +459,7 @@ def spam_rules(tmp_path):
 
 
 def test_minimal_signals_read_the_spam_rule_data(spam_rules):
-    signals = minimal_signals([spam_rules])
+    signals = minimal_signals([spam_rules / "test-signals.toml"])
     assert signals.spam("k6 亚搏体育app") is not None
     assert signals.spam("警方 亚搏 app") is None
     assert signals.spam("Load testing with GitLab") is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import regex
@@ -47,12 +48,11 @@ def load_spam_signals(options: Options) -> Signals | None:
             return max(h.score for h in hits) if hits else None
 
         return Signals(best, detector.score)
-    return minimal_signals(options.rules)
+    return minimal_signals(rule_files("spam", options.rules))
 
 
-def minimal_signals(extra=()) -> Signals | None:
-    """Family weights from the ``[[signal]]`` tables of the spam rules, matched by one alternation."""
-    files = rule_files("spam", extra)
+def minimal_signals(files: list[Path]) -> Signals | None:
+    """Family weights from the ``[[signal]]`` tables of spam rule files, matched by one alternation."""
     if not files:
         return None
     weights: dict[str, tuple[str, str, float]] = {}  # word -> (family, role, weight)
