@@ -164,9 +164,8 @@ class _Open:
 class _Builder:
     """One pass over the tokens: prose, blocks, links and hidden elements."""
 
-    def __init__(self, text: str, base: int = 0):
+    def __init__(self, text: str):
         self.text = text
-        self.base = base
         self.stack: list[_Open] = []
         self.not_prose = 0
         self.layout = Layout()
@@ -231,7 +230,7 @@ class _Builder:
             o.text.append(tok.data)
             if o.tag == "a":
                 o.inner.append(tok)
-        if self.not_prose or any(o.tag == "head" for o in self.stack) and not self._in("title"):
+        if self.not_prose or (self._in("head") and not self._in("title")):
             return
         spans = _layout_free(self.text, tok.start, tok.end)
         if not spans:
@@ -256,7 +255,7 @@ class _Builder:
     def end_block(self) -> None:
         if self.block:
             s, e, kind = self.block
-            self.layout.blocks.append(Block(self.base + s, self.base + e, kind))
+            self.layout.blocks.append(Block(s, e, kind))
             self.block = []
 
     def _in(self, tag: str) -> bool:
@@ -276,7 +275,7 @@ class _Builder:
         wanted = _prose_attribute_names(tok)
         if not wanted & names or self.not_prose:
             return
-        for name, (s, e), quote in attribute_values(self.text, tok.start, tok.end):
+        for name, (s, e), _quote in attribute_values(self.text, tok.start, tok.end):
             if name not in wanted or s >= e:
                 continue
             refs = _references(self.text, s, e)
@@ -285,7 +284,7 @@ class _Builder:
             if spans:
                 self.prose += spans
                 kind = "meta" if name == "content" else "attribute"
-                self.layout.blocks.append(Block(self.base + s, self.base + e, kind))
+                self.layout.blocks.append(Block(s, e, kind))
 
 
 def _strip(text: str, s: int, e: int) -> Span:
@@ -330,8 +329,8 @@ def _references(text: str, s: int, e: int) -> list[Span]:
     return out
 
 
-def _build(text: str, tokens: list[Token], base: int = 0) -> _Builder:
-    b = _Builder(text, base)
+def _build(text: str, tokens: list[Token]) -> _Builder:
+    b = _Builder(text)
     for tok in tokens:
         if tok.kind == "start":
             b.start_tag(tok, void=False)
