@@ -485,3 +485,23 @@ def test_link_anchor_restore_end_to_end_with_spam_rules(spam_rules):
     assert [(c.rule, c.before) for c in doc.changes] == [("link-anchor-restore", "k6 亚搏体育app")]
     [flag] = doc.flags
     assert flag.rule == "link-anchor-spam" and doc.text[flag.start:flag.end] == "CI 亚搏体育官网"
+
+
+def test_an_anchor_restored_from_a_title_tells_the_other_links_to_its_target():
+    text = ('<a href="https://gitlab.com/x">亚搏体育app</a> <a href="https://gitlab.com/x" title="GitLab">乐鱼体育</a>')
+    edits, flags, _ = run_markup_spam(text, "html")
+    assert [e.after for e in edits] == ["GitLab", "GitLab"] and flags == []
+
+
+def test_a_flagged_html_link_keeps_its_title_for_the_editor():
+    text = '<a href="https://gitlab.com/x" title="开云 GitLab">亚搏体育app</a>'
+    _, flags, keep = run_markup_spam(text, "html")
+    assert [f[0] for f in flags] == ["link-anchor-spam"]
+    assert sorted(text[s:e] for s, e in keep) == ["亚搏体育app", "开云 GitLab"]
+
+
+def test_a_line_emptied_entirely_is_not_a_markup_change():
+    from pipeline.stages.markup_check import emptied_lines_blanked
+
+    assert emptied_lines_blanked("a\nspam\nb\n", "a\n\nb\n") == "a\n\nb\n"
+    assert emptied_lines_blanked("a\n**spam**\n", "a\n****\n") == "a\n**spam**\n"

@@ -1,5 +1,6 @@
-"""The laws on generated Markdown and HTML: the markup is never changed, the change log replays on the
-raw file, cleaning is idempotent and the segments cover the output."""
+"""The laws on generated Markdown and HTML: the markup is never changed (and where cleaning the prose
+changes how it reads, the place is flagged), the change log replays on the raw file, cleaning is
+idempotent and the segments cover the output."""
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +10,7 @@ from pipeline.document import replay
 from pipeline.formats.html_doc import html_skeleton as skeleton_of_html
 from pipeline.formats.markdown_doc import default_parser
 from pipeline.formats.markdown_doc import markdown_skeleton as skeleton_of_markdown
+from pipeline.stages.markup_check import emptied_lines_blanked
 from strategies import HAN, WORDS, mixed_text
 
 PIPELINE = Pipeline()
@@ -81,8 +83,11 @@ def html_skeleton(text):
 def check(text, fmt, skeleton):
     doc = PIPELINE.clean(text, format=fmt)
     assert replay(text, doc.changes) == doc.text
-    assert skeleton(doc.text) == skeleton(text)
-    assert not [f for f in doc.flags if f.rule == "markup-changed"]
+    # The structure is kept, apart from lines emptied entirely (a paragraph that was all spam), or the
+    # place where cleaning the prose changed how the markup reads is flagged for an editor.
+    flagged = [f for f in doc.flags if f.rule == "markup-changed"]
+    kept = skeleton(doc.text) == skeleton(emptied_lines_blanked(text, doc.text) if fmt == "markdown" else text)
+    assert kept != bool(flagged), (kept, flagged)
     again = PIPELINE.clean(doc.text, format=fmt)
     assert again.changes == [], [c.to_dict() for c in again.changes]
     pos = 0

@@ -28,6 +28,7 @@ class Link:
     anchor: str  # the anchor text as a reader sees it
     label: Span | None = None  # the anchor's range when it is one stretch of plain prose (editable)
     title: str = ""
+    title_span: Span | None = None  # HTML: the range of the ``title`` value (prose, unlike Markdown's)
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ class _Open:
     # for <a>: its tokens between the tags, to tell whether the anchor is one plain text node
     inner: list[Token] = field(default_factory=list)
     attrs: dict = field(default_factory=dict)
+    title_span: Span | None = None
 
 
 class _Builder:
@@ -177,7 +178,9 @@ class _Builder:
         attrs = {k.lower(): v for k, v in tok.attrs}
         hidden_above = any(o.trick for o in self.stack)
         trick = None if hidden_above else hiding_trick(tok.tag, attrs)
-        self.stack.append(_Open(tok.tag, tok.start, trick, attrs=attrs))
+        title = next((span for name, span, _ in attribute_values(self.text, tok.start, tok.end) if name == "title"),
+                     None) if tok.tag == "a" and "title" in attrs else None
+        self.stack.append(_Open(tok.tag, tok.start, trick, attrs=attrs, title_span=title))
         self.not_prose += tok.tag in NOT_PROSE
 
     def pop(self, end: int | None) -> None:
@@ -190,7 +193,7 @@ class _Builder:
                 s, e = _strip(self.text, el.inner[0].start, el.inner[0].end)
                 label = (s, e) if s < e and "\n" not in self.text[s:e] else None
             link = Link(el.start, end, el.attrs["href"] or "", " ".join("".join(el.text).split()), label,
-                        el.attrs.get("title") or "")
+                        el.attrs.get("title") or "", el.title_span)
             self.layout.links.append(link)
             for o in self.stack:
                 o.links.append(link)
@@ -360,10 +363,14 @@ def scan_hidden(text: str, start: int, end: int) -> list[Hidden]:
     piece = text[start:end]
     hidden = _build(piece, tokenize(piece)).layout.hidden
     return [Hidden(h.start + start, h.end + start, h.tag, h.trick, h.text,
-                   tuple(Link(k.start + start, k.end + start, k.href, k.anchor,
-                              (k.label[0] + start, k.label[1] + start) if k.label else None, k.title)
+                   tuple(Link(k.start + start, k.end + start, k.href, k.anchor, _shift(k.label, start), k.title,
+                              _shift(k.title_span, start))
                          for k in h.links))
             for h in hidden]
+
+
+def _shift(span: Span | None, by: int) -> Span | None:
+    return (span[0] + by, span[1] + by) if span else None
 
 
 def html_to_text(text: str) -> str:

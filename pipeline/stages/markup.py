@@ -97,25 +97,24 @@ def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,
                 edits.append(Edit(s, e, "", "hidden-link-spam", score))
                 removed.append((s, e))
     links = [k for k in layout.links if not any(s <= k.start and k.end <= e for s, e in removed)]
-    known = _clean_anchors(links, spam_score)
+    mismatched: list[tuple[Link, float]] = []
     for link in links:
-        if _same(link.anchor, link.href):
-            continue
-        score = spam_score(link.anchor)
+        score = None if _same(link.anchor, link.href) else spam_score(link.anchor)
         if score is None:
             continue
-        if signals.weight(" ".join(_URL_WORDS.split(link.href))) > 0:  # the target names spam too
-            # A Markdown link across lines holds container prefixes (`> `): removing it would cut them.
-            if enabled("spam-link") and not (fmt == "markdown" and "\n" in text[link.start:link.end]):
-                edits.append(Edit(link.start, link.end, "", "spam-link", score))
-            elif enabled("spam-link"):
-                flags.append(("spam-link", link.start, link.end,
-                              f"spam link {_short(link.anchor)} to {link.href} spans lines: remove it by hand"))
-            continue
-        original = known.get(_target(link.href))
-        if original is None and link.title and spam_score(link.title) is None:
-            original = link.title.strip()
-        if original and link.label and enabled("link-anchor-restore") and _writable(original, fmt):
+        if signals.weight(" ".join(_URL_WORDS.split(link.href))) <= 0:
+            mismatched.append((link, score))  # a spam anchor over a legitimate target
+        # The target names spam too. A Markdown link across lines holds container prefixes (`> `):
+        # removing it would cut them.
+        elif enabled("spam-link") and not (fmt == "markdown" and "\n" in text[link.start:link.end]):
+            edits.append(Edit(link.start, link.end, "", "spam-link", score))
+        elif enabled("spam-link"):
+            flags.append(("spam-link", link.start, link.end,
+                          f"spam link {_short(link.anchor)} to {link.href} spans lines: remove it by hand"))
+    originals = _original_anchors(mismatched, links, fmt, spam_score) if enabled("link-anchor-restore") else {}
+    for link, score in mismatched:
+        original = originals.get(link)
+        if original is not None:
             after = html.escape(original, quote=False) if fmt == "html" else original
             edits.append(Edit(link.label[0], link.label[1], after, "link-anchor-restore", score))
         elif enabled("link-anchor-spam"):
@@ -124,6 +123,8 @@ def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,
                           f"anchor text {_short(link.anchor)} carries spam signals ({score:.2f}) over the "
                           f"target {link.href}; the original anchor is unknown: restore it by hand"))
             keep.append(where)
+            if link.title_span:  # an HTML title is prose: cleaned later, it would become an "original"
+                keep.append(link.title_span)
     edits.sort(key=lambda e: (e.start, e.end))
     return _non_overlapping(edits), flags, keep
 
@@ -150,13 +151,36 @@ def _hidden_spam(h: Hidden, spam_score: Callable[[str], float | None]) -> float 
     return max(found) if found else None
 
 
+def _original_anchors(mismatched: list[tuple[Link, float]], links: list[Link], fmt: str,
+                      spam_score: Callable[[str], float | None]) -> dict[Link, str]:
+    """The original anchor of each spam anchor that the document tells: another link to the same
+    target with a clean anchor, else the link's own clean title. An anchor restored from its title
+    then tells the others (as it would on a second cleaning: that keeps cleaning idempotent)."""
+    known = _clean_anchors(links, spam_score)
+    found: dict[Link, str] = {}
+    for link, _ in mismatched:
+        original = known.get(_target(link.href))
+        if original is None and _says_something(link.title) and spam_score(link.title) is None:
+            original = link.title.strip()
+        if original and link.label and _writable(original, fmt):
+            found[link] = original
+    for link, original in found.items():
+        known.setdefault(_target(link.href), original)
+    for link, _ in mismatched:
+        original = known.get(_target(link.href))
+        if link not in found and original and link.label and _writable(original, fmt):
+            found[link] = original
+    return found
+
+
 def _clean_anchors(links: list[Link], spam_score: Callable[[str], float | None]) -> dict[str, str]:
     """Target → the first anchor text without spam signals that points at it."""
     known: dict[str, str] = {}
     for link in links:
         anchor = link.anchor.strip()
         target = _target(link.href)
-        if anchor and target not in known and not _same(anchor, link.href) and spam_score(anchor) is None:
+        if _says_something(anchor) and target not in known and not _same(anchor, link.href) \
+                and spam_score(anchor) is None:
             known[target] = anchor
     return known
 
@@ -171,6 +195,10 @@ def _target(href: str) -> str:
     if t.startswith("www."):
         t = t[4:]
     return t.rstrip("/")
+
+
+def _says_something(s: str) -> bool:
+    return any(c.isalnum() for c in s)
 
 
 def _same(anchor: str, href: str) -> bool:

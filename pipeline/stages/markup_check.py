@@ -4,7 +4,8 @@ The markup stage protects every byte of markup, so no stage can edit it; but an 
 change how the markup reads: a removal that empties ``**...**`` leaves ``****`` (text, or a thematic
 break on a line of its own), a space removed or inserted next to ``*`` turns emphasis on or off. This
 stage compares the document as the markup stage left it with the document now, and flags the first
-place where the structure differs (``markup-changed``) for an editor. It must stay last in the registry.
+place where the structure differs (``markup-changed``) for an editor. A Markdown line emptied entirely
+(a paragraph that was all spam) is no such change. It must stay last in the registry.
 
 It is cheap: nothing to do when no later stage changed anything; line breaks are markup, so the lines
 of the two versions correspond one to one, and only the lines that changed are read again (the
@@ -63,7 +64,26 @@ def changed_lines(before: str, now: str) -> tuple[list[int], list[int], list[int
     return old, new, changed
 
 
+def emptied_lines_blanked(before: str, now: str) -> str:
+    """``before`` with every line that cleaning emptied entirely (nothing but blanks left) taken from
+    ``now``: a paragraph that was all spam may go; that changes no markup."""
+    lines = changed_lines(before, now)
+    if lines is None:
+        return before
+    old, new, changed = lines
+    ends_old, ends_new = old[1:] + [len(before)], new[1:] + [len(now)]
+    pieces, pos = [], 0
+    for i in changed:
+        line = now[new[i]:ends_new[i]]
+        if not line.strip():
+            pieces += [before[pos:old[i]], line]
+            pos = ends_old[i]
+    pieces.append(before[pos:])
+    return "".join(pieces)
+
+
 def _markdown_difference(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
+    parsed = parsed._replace(text=emptied_lines_blanked(parsed.text, now))
     lines = changed_lines(parsed.text, now)
     if lines is None or not parsed.regions:
         return _whole_markdown(md, parsed, now)
