@@ -40,6 +40,9 @@ from .markup_check import PARSED, Parsed
 from ..options import Options
 
 NAME = "markup"
+# Plain text, the only format cleaned piece by piece (large files), passes through untouched; Markdown
+# and HTML are always read whole.
+CONTEXT = "paragraph"
 RULES = ("hidden-link-spam", "spam-link", "link-anchor-restore", "link-anchor-spam")
 FORMATS = ("markdown", "html")
 

@@ -23,6 +23,9 @@ from ..formats.markdown_doc import default_parser, line_starts, markdown_skeleto
 from ..options import Options
 
 NAME = "markup-check"
+# Plain text, the only format cleaned piece by piece (large files), passes through untouched; Markdown
+# and HTML are always read whole.
+CONTEXT = "paragraph"
 RULES = ("markup-changed",)
 PARSED = "_markup_parsed"  # the key under which the markup stage leaves a ``Parsed`` in ``doc.stats``
 _TAG_CHARS = frozenset("<>&\"'")
