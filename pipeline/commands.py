@@ -95,7 +95,8 @@ def clean_command(req: Request, *, check: bool = False, stdout: TextIO | None = 
     failed = sum(not o.ok for o in outcomes) + len(problems)
     if failed:
         return FAILED
-    if check and any(o.changes for o in outcomes):
+    # Spam flagged with --spam flag changes nothing but is still a finding.
+    if check and any(o.changes or o.stats.get("spam") for o in outcomes):
         return FINDINGS
     return OK
 

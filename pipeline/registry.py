@@ -8,13 +8,14 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, markup, markup_check, segment, structure
+from .stages import invisible, markup, markup_check, segment, spam, structure
 
 STAGES = (
     markup,  # Markdown/HTML: protect everything but prose; spam hidden in the markup
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
+    spam,  # injected betting spam: removed (or masked, or flagged) span by span
     markup_check,  # last: flags where cleaning the prose changed how Markdown/HTML markup reads
 )
 

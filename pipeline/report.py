@@ -44,7 +44,8 @@ class Finding:
 def findings(doc: Document) -> list[Finding]:
     """What ``duet check`` prints: every change, and every flag, at its place in the input."""
     out = [
-        Finding(doc.change_input_offset(i), c.rule, f"{_show(c.before)} -> {_show(c.after)} ({c.stage})")
+        Finding(doc.change_input_offset(i), c.rule, f"{_show(c.before)} -> {_show(c.after)} ({c.stage}"
+                + (f", score {c.score:.2f})" if c.score is not None else ")"))
         for i, c in enumerate(doc.changes)
     ]
     out += [Finding(doc.to_input_offset(f.start), f.rule, f"{f.message} ({f.stage})") for f in doc.flags]

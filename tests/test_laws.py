@@ -62,3 +62,20 @@ def test_no_stage_but_the_content_stages_removes_a_letter(text):
 def test_laws_on_the_seed(seed_text):
     doc = check_laws(seed_text)
     assert doc.changes
+
+
+# What the spam stage's repairs may take with a removed span: a joiner left between two removed spans.
+SPAM_REPAIR_LETTERS = Counter("和与及以或者跟同andor")
+
+
+@given(mixed_text)
+def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage != "spam":
+            continue
+        if c.rule in ("spam-dangling", "spam-space"):
+            assert c.score is None and not letters(c.before) - letters(c.after) - SPAM_REPAIR_LETTERS, c
+            assert c.rule != "spam-space" or not (c.before + c.after).strip(), c
+        else:
+            assert c.after == "" and c.score >= 1.0, c

@@ -466,21 +466,22 @@ def test_minimal_signals_read_the_spam_rule_data(spam_rules):
     assert signals.weight("亚搏") > 0 and signals.weight("gitlab") == 0
 
 
-def test_hidden_link_spam_end_to_end_with_spam_rules(spam_rules):
+def test_hidden_link_spam_end_to_end():
     hidden = '<div style="display:none"><a href="https://a.example/">乐鱼体育官网</a></div>\n'
     text = f"<p>前文。</p>\n{hidden}<p>详见 <a href='https://www.lottery.gov.cn/'>中国体育彩票</a>。</p>\n"
-    doc = Pipeline(rules=(str(spam_rules),)).clean(text, format="html")
+    doc = PIPELINE.clean(text, format="html")
     assert doc.text == text.replace(hidden, "")
     assert [(c.stage, c.rule, c.before) for c in doc.changes] == [("markup", "hidden-link-spam", hidden)]
     assert replay(text, doc.changes) == doc.text
-    flagged = Pipeline(rules=(str(spam_rules),), spam="flag").clean(text, format="html")
+    flagged = Pipeline(spam="flag").clean(text, format="html")
     assert flagged.text == text and [f.rule for f in flagged.flags] == ["hidden-link-spam"]
 
 
-def test_link_anchor_restore_end_to_end_with_spam_rules(spam_rules):
+def test_link_anchor_restore_end_to_end():
     url = "https://about.gitlab.com/blog/load-testing-with-gitlab/"
-    text = f"读 [k6 亚搏体育app]({url})。\n\nSee [Load testing with GitLab]({url}).\n\n[CI 亚搏体育官网](https://docs.gitlab.com/ee/ci/)\n"
-    doc = Pipeline(rules=(str(spam_rules),)).clean(text, format="markdown")
+    text = (f"读 [k6 亚搏体育app]({url})。\n\nSee [Load testing with GitLab]({url}).\n\n"
+            "[CI 亚搏体育官网](https://docs.gitlab.com/ee/ci/)\n")
+    doc = PIPELINE.clean(text, format="markdown")
     assert doc.text.startswith(f"读 [Load testing with GitLab]({url})。")
     assert [(c.rule, c.before) for c in doc.changes] == [("link-anchor-restore", "k6 亚搏体育app")]
     [flag] = doc.flags
