@@ -7,7 +7,7 @@ from typing import Callable
 from .document import Document
 from .files import UsageError
 from .formats.html_doc import html_to_text
-from .formats.markdown_doc import default_parser, markdown_to_html, markdown_to_text
+from .formats.markdown_doc import default_parser, markdown_to_text
 
 SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "jsonl": ".jsonl", "tmx": ".tmx", "xliff": ".xlf"}
 
@@ -27,13 +27,7 @@ def _plain_text(doc: Document) -> str:
     return doc.text
 
 
-def _html(doc: Document) -> str:
-    if doc.format != "markdown":
-        raise UsageError(f"--format html from a {doc.format} input is not supported")
-    return markdown_to_html(default_parser(), doc.text)
-
-
-WRITERS: dict[str, Writer] = {"text": _plain_text, "html": _html}
+WRITERS: dict[str, Writer] = {"text": _plain_text}
 
 
 def render(doc: Document, fmt: str | None) -> str:

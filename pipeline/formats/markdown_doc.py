@@ -369,8 +369,4 @@ def inline_text(children: list[Token]) -> str:
     return "".join(out)
 
 
-def markdown_to_html(md: MarkdownIt, text: str) -> str:
-    return md.render(text)
-
-
-__all__ = ["default_parser", "make_parser", "markdown_layout", "markdown_to_text", "markdown_to_html"]
+__all__ = ["default_parser", "make_parser", "markdown_layout", "markdown_to_text"]
