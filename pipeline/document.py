@@ -174,9 +174,10 @@ class Document:
     # -- reading ---------------------------------------------------------------------------------
 
     def prose_view(self) -> str:
-        """The text with every protected range (markup, code, URLs) blanked out, line breaks kept: same
-        offsets, for stages that read words or languages and must not take a tag for an English word."""
-        if not self.protected:
+        """Markdown and HTML: the text with every protected range (markup, code, URLs) blanked out, line
+        breaks kept; same offsets, for stages that read words or languages and must not take a tag for an
+        English word. Plain text has no markup: it is returned as it is."""
+        if not self.protected or self.format == "text":
             return self.text
         pieces = []
         pos = 0

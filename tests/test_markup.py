@@ -77,7 +77,7 @@ CLEAN_HTML = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>关工委 work report</title>
-<meta name="description" content="关于 “下一代” 的 report &amp; more">
+<meta name="description" content="关于“下一代”的 report &amp; more">
 <style>p { color: red; } /* 下注平台，。 */</style>
 <script>var s = "下注平台, 。";</script>
 </head>
