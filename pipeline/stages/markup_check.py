@@ -9,12 +9,14 @@ place where the structure differs (``markup-changed``) for an editor. A Markdown
 
 It is cheap: nothing to do when no later stage changed anything; line breaks are markup, so the lines
 of the two versions correspond one to one, and only the lines that changed are read again (the
-Markdown blocks holding them, with the document's link references; for HTML, the whole page only when
+Markdown blocks holding them, in one parse, with the document's link references; for HTML, the whole
+page only when
 the prose of a changed line holds ``<``, ``>``, ``&`` or a quote, which is how text can turn into a tag).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Callable, NamedTuple
 
 from ..document import Document
@@ -94,13 +96,21 @@ def _markdown_difference(md, parsed: Parsed, now: str) -> tuple[int, int] | None
     todo = sorted({r for r in parsed.regions for i in changed if r[0] <= i < r[1]})
     if len({i for r in todo for i in range(*r)} & set(changed)) != len(changed):
         return _whole_markdown(md, parsed, now)  # a changed line outside every block
+    # The changed blocks, each read alone but all in one parse: blocks joined by blank lines, the same
+    # way on both sides, so that a difference can only come from inside a block.
+    firsts, a, b = [], [], []
+    at = 0
     for l0, l1 in todo:
-        a = markdown_skeleton(md, _lines(parsed.text, old, l0, l1), parsed.references)
-        b = markdown_skeleton(md, _lines(now, new, l0, l1), parsed.references)
-        line = _first_difference(a, b)
-        if line is not None:
-            return _line_span(now, new, l0 + line)
-    return None
+        firsts.append(at)
+        a.append(_block(parsed.text, old, l0, l1))
+        b.append(_block(now, new, l0, l1))
+        at += l1 - l0 + 1
+    line = _first_difference(markdown_skeleton(md, "\n".join(a), parsed.references),
+                             markdown_skeleton(md, "\n".join(b), parsed.references))
+    if line is None:
+        return None
+    k = bisect_right(firsts, line) - 1
+    return _line_span(now, new, min(todo[k][0] + line - firsts[k], todo[k][1] - 1))
 
 
 def _whole_markdown(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
@@ -132,8 +142,10 @@ def _first_difference(old: list, new: list) -> int | None:
     return places[-1] if places else 0
 
 
-def _lines(text: str, starts: list[int], l0: int, l1: int) -> str:
-    return text[starts[l0]: starts[l1] if l1 < len(starts) else len(text)]
+def _block(text: str, starts: list[int], l0: int, l1: int) -> str:
+    """Lines ``l0`` to ``l1 - 1``, ending with a line break."""
+    block = text[starts[l0]: starts[l1] if l1 < len(starts) else len(text)]
+    return block if block.endswith("\n") else block + "\n"
 
 
 def _line_span(text: str, starts: list[int], line: int) -> tuple[int, int]:
