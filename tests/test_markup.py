@@ -507,3 +507,16 @@ def test_a_line_emptied_entirely_is_not_a_markup_change():
 
     assert emptied_lines_blanked("a\nspam\nb\n", "a\n\nb\n") == "a\n\nb\n"
     assert emptied_lines_blanked("a\n**spam**\n", "a\n****\n") == "a\n**spam**\n"
+
+
+def test_an_edited_reference_label_is_checked():
+    from pipeline.document import Document, Edit
+    from pipeline.options import Options
+    from pipeline.stages import markup, markup_check
+
+    doc = Document("See [Customs Work][].\n\n[customs work]: https://x.org\n", format="markdown")
+    markup.setup(Options())(doc)
+    at = doc.text.index("Work")
+    assert doc.apply("terms", [Edit(at, at + 4, "Committee", "term-variant")]) == 1
+    markup_check.setup(Options())(doc)
+    assert [f.rule for f in doc.flags] == ["markup-changed"]  # the link lost its definition

@@ -64,7 +64,8 @@ def setup(options: Options) -> Callable[[Document], None]:
         doc.protect(complement(layout.prose, len(doc.text)))
         doc.blocks = layout.blocks
         if signals is None:
-            doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references)
+            doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references,
+                                       list(doc.protected))
             return
         edits, flags, keep = markup_spam(doc.text, doc.format, layout, signals, on)
         for rule, start, end, message in flags:
@@ -78,7 +79,7 @@ def setup(options: Options) -> Callable[[Document], None]:
             doc.apply(NAME, edits, respect_protected=False)
         # What markup-check compares the end result with (the removals above change no line but their own).
         doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), _regions_after(layout.regions, doc),
-                                   layout.references)
+                                   layout.references, list(doc.protected))
 
     return run
 

@@ -38,6 +38,7 @@ class Parsed(NamedTuple):
     changes: int  # the length of the change log then
     regions: list  # Markdown: line ranges of the top-level blocks ([] = read the whole text)
     references: dict  # Markdown: link reference definitions
+    protected: list  # the protected ranges then
 
 
 def setup(options: Options) -> Callable[[Document], None]:
@@ -48,7 +49,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         parsed = doc.stats.pop(PARSED, None)
         if not on or parsed is None or len(doc.changes) == parsed.changes:
             return
-        place = (_markdown_difference(md, parsed, doc.text) if doc.format == "markdown"
+        place = (_markdown_difference(md, parsed, doc) if doc.format == "markdown"
                  else _html_difference(parsed, doc))
         if place is not None:
             doc.flag(NAME, "markup-changed", place[0], place[1],
@@ -87,7 +88,11 @@ def emptied_lines_blanked(before: str, now: str) -> str:
     return "".join(pieces)
 
 
-def _markdown_difference(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
+def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] | None:
+    now = doc.text
+    lines = changed_lines(parsed.text, now)
+    if lines is not None and not any(_may_read_differently(parsed, doc, *lines[:2], i) for i in lines[2]):
+        return None
     parsed = parsed._replace(text=emptied_lines_blanked(parsed.text, now))
     lines = changed_lines(parsed.text, now)
     if lines is None or not parsed.regions:
@@ -111,6 +116,42 @@ def _markdown_difference(md, parsed: Parsed, now: str) -> tuple[int, int] | None
         return None
     k = bisect_right(firsts, line) - 1
     return _line_span(now, new, min(todo[k][0] + line - firsts[k], todo[k][1] - 1))
+
+
+# Characters that make inline syntax wherever they stand (a `(` after a `]` makes a link).
+_INLINE_SYNTAX = frozenset("*_`~[]()<>\\!&$|")
+
+
+def _may_read_differently(parsed: Parsed, doc: Document, old: list[int], new: list[int], i: int) -> bool:
+    """Can the edits on line ``i`` change how its markup reads? Only if the line still says something
+    and its markup now has other neighbours (an emptied or re-paired mark: flanking depends on the
+    characters beside a delimiter), it gained or lost a syntax character, it starts differently, or it
+    holds a link label in a document with reference definitions."""
+    before, now = parsed.text, doc.text
+    a = before[old[i]: old[i + 1] if i + 1 < len(old) else len(before)]
+    b = now[new[i]: new[i + 1] if i + 1 < len(new) else len(now)]
+    if not b.strip():
+        return False  # emptied entirely: no markup change
+    if a.lstrip()[:1] != b.lstrip()[:1]:
+        return True
+    if sum(c in _INLINE_SYNTAX for c in a) != sum(c in _INLINE_SYNTAX for c in b):
+        return True
+    if parsed.references and "]" in b:
+        return True  # a label edited inside may no longer name its reference definition
+    return (_neighbours(before, parsed.protected, old[i], old[i] + len(a))
+            != _neighbours(now, doc.protected, new[i], new[i] + len(b)))
+
+
+def _neighbours(text: str, protected: list, s: int, e: int) -> list[tuple[str, str, str]]:
+    """Each protected run on ``text[s:e]`` with the character before and after it on the line."""
+    out = []
+    k = max(0, bisect_right(protected, (s, s)) - 1)
+    while k < len(protected) and protected[k][0] < e:
+        ps, pe = max(protected[k][0], s), min(protected[k][1], e)
+        if ps < pe:
+            out.append((text[ps:pe], text[ps - 1] if ps > s else "", text[pe] if pe < e else ""))
+        k += 1
+    return out
 
 
 def _whole_markdown(md, parsed: Parsed, now: str) -> tuple[int, int] | None:
