@@ -45,8 +45,9 @@ def test_laws_on_any_text(text):
 
 
 LETTER_OR_HAN = regex.compile(r"[\p{Han}\p{L}\p{N}]")
-# Stages whose job is to change words: removing identified spam, repairing terms, converting script.
-CONTENT_STAGES = {"spam", "terms", "variant", "translate"}
+# Stages whose job is to change words: removing identified spam (markup: spam hidden in Markdown/HTML
+# markup), repairing terms, converting script.
+CONTENT_STAGES = {"spam", "markup", "terms", "variant", "translate"}
 
 
 def letters(s: str) -> Counter:
