@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import Document, Segment
+import regex
+
+from .document import Document, Edit, Segment
 from .options import Options, make_options
 from .registry import build
 from .stages.decode import decode
@@ -40,12 +42,26 @@ class Pipeline:
 
     def run(self, doc: Document) -> Document:
         doc.stats.setdefault("input_chars", len(doc.text))
+        replace_lone_surrogates(doc)
         for _name, run in self.stages:
             run(doc)
         if not doc.segments and doc.text:
             doc.segments = [Segment(0, len(doc.text), "other")]
         doc.flags.sort(key=lambda f: (f.start, f.end))
         return doc
+
+
+_SURROGATE = regex.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(doc: Document) -> None:
+    """A ``str`` given to the API can hold lone surrogates (half of a UTF-16 pair, a file name's
+    undecodable byte): no encoding can write them and the word automata refuse them. Each becomes
+    U+FFFD, as a recorded change (``decode/lone-surrogate``), so that the replay law holds. Decoded
+    files never hold one."""
+    if _SURROGATE.search(doc.text):
+        doc.apply("decode", [Edit(m.start(), m.end(), "\ufffd", "lone-surrogate")
+                             for m in _SURROGATE.finditer(doc.text)])
 
 
 def clean(text: str, **options: Any) -> Document:

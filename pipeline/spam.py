@@ -28,13 +28,13 @@ import difflib
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-import ahocorasick
 import regex
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
@@ -202,7 +202,8 @@ def _check_signals(signals: list[Signal], threshold: float) -> None:
 
 
 def normalize_text(s: str) -> str:
-    return "".join(normalize_char(c) for c in s)
+    """A rule word as the detector's view writes it (see ``_view``)."""
+    return "".join(normalize_char(c) for c in s).replace("、", ",")
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -263,12 +264,21 @@ class _Candidate:
         return tuple(out)
 
 
-# Spaces between two Han characters carry nothing in Chinese and split words (``开 云 体 育``): the view
-# drops them.
-_HAN_SPACES = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])")
+# Spaces carry nothing next to Chinese text or a mark: they split words (``开 云 体 育``), and the
+# spacing stage adds or takes them (``九游app`` / ``九游 app``, ``落实 《`` / ``落实《``, ``（中国）　2023``).
+# The view keeps one space between two Latin words or numbers (English grammar) and drops the others, so
+# that the detector judges a text and its normalized output alike.
+_WORD_CHAR = "0-9a-z\u00c0-\u024f\u0370-\u04ff"
+# (Both alternatives start with the space class, so that the scan skips everything else fast.)
+_SPACES_TO_DROP = re.compile(rf"[ \t](?<![{_WORD_CHAR}][ \t])[ \t]*|[ \t]+(?![ \t{_WORD_CHAR}])")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
-_SENTENCE_END = re.compile(r"[。!?\n]|\.(?=\s|$)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A sentence ends at ! ?, at 。 (not between digits: a decimal point that the numbers stage will make
+# ``5.780``) and at one or two ASCII dots not inside a word or number (``www.x.com``, ``5.780``; three or
+# more are an ellipsis, ……, the mask marker 〔…〕). The punctuation stage turns 。 into . the other way
+# round only where both end a sentence here. Closing quotes go with the end; a line end ends one too.
+_SENTENCE_MARK = re.compile(r"([!?]+|\.+|。+)[\"'”’」』)]*")
 _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
 _OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
@@ -291,13 +301,18 @@ class Detector:
         self.rules = rules
         self.settings = rules.settings
         self.by_word: dict[str, Signal] = {w: s for s in rules.signals for w in s.words}
-        # One Aho-Corasick automaton for every word: leftmost-longest matches in one pass. Measured on the
-        # seed with the shipped 353 words: 25 MB/s, where a ``re`` alternation of the same words runs at
-        # 3.2 MB/s and a ``regex`` one at 1.2 (docs/spam.md).
-        # A first pass looks for anchors only (fewer words, a faster automaton, and most text has none);
-        # all words are then matched around the anchors found.
-        self.words = _automaton(self.by_word.items())
-        self.anchor_words = _automaton((w, s) for w, s in self.by_word.items() if s.role in ("anchor", "neutral"))
+        # Traditional-script spellings of every word (歐洲盃下注平臺), so that traditional spam is found
+        # before the variant stage converts it (``--variant simplified`` would otherwise hand the next
+        # run a phrase this run did not see).
+        for word, signal in list(self.by_word.items()):
+            for form in _traditional_forms(word):
+                self.by_word.setdefault(form, signal)
+        # One Aho-Corasick automaton (``ahocorasick_rs``, as the terms stage uses) for every word:
+        # leftmost-longest matches in one pass, about 136 MB/s on the seed with the shipped 569 words and
+        # spellings, where a ``re`` alternation of them runs at 1.0 MB/s (docs/spam.md). A first pass looks
+        # for anchors only (most text has none); all words are matched around the anchors found.
+        self.words = _Words(self.by_word.items())
+        self.anchor_words = _Words((w, s) for w, s in self.by_word.items() if s.role in ("anchor", "neutral"))
         # Patterns run one by one, and only over the sentences that hold an anchor: compiled apart, each
         # keeps its own first-character scan (one alternation of the five shipped patterns ran at
         # 1.6 MB/s, the five apart at 35-165 MB/s each).
@@ -312,13 +327,13 @@ class Detector:
     def find(self, text: str, threshold: float | None = None) -> list[SpamHit]:
         """Spans scoring at least ``threshold`` (default: the rules' threshold), without overlaps."""
         threshold = self.settings.threshold if threshold is None else threshold
-        view = normalized_view(text, _HAN_SPACES)
+        view = _view(text)
         chosen = _select([c for c in self._candidates(view.text) if c.score >= threshold])
         return self._hits(view, chosen)
 
     def score(self, text: str) -> float:
         """The best score of any candidate span in ``text`` (0.0 when nothing looks like spam)."""
-        return max((c.score for c in self._candidates(normalized_view(text, _HAN_SPACES).text)), default=0.0)
+        return max((c.score for c in self._candidates(_view(text).text)), default=0.0)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -339,16 +354,16 @@ class Detector:
             hits.append(SpamHit(start, end, c.score, c.kind, c.signals(), text[start:end]))
         return hits
 
-    def _word_hits(self, s: str, automaton, offset: int = 0, stop: int | None = None) -> list[Hit]:
-        """Words in ``s[offset:stop]``. A slice is passed, not start/end: the automaton converts the
-        whole string it is given, which made windows on a long text quadratic."""
+    def _word_hits(self, s: str, words: _Words, offset: int = 0, stop: int | None = None) -> list[Hit]:
+        """Words in ``s[offset:stop]`` (a slice is searched: the automaton reads all it is given)."""
         hits: list[Hit] = []
         piece = s if offset == 0 and stop is None else s[offset:stop]
-        if not piece or not len(automaton):
+        if not piece or words.automaton is None:
             return hits
-        for last, (word, signal) in automaton.iter_long(piece):
-            end = offset + last + 1
-            start = end - len(word)
+        for index, start, end in words.automaton.find_matches_as_indexes(piece):
+            word, signal = words.words[index], words.signals[index]
+            start += offset
+            end += offset
             # Latin words only as whole words: ``app`` not in ``apple``, ``bet`` not in ``alphabet``; digits
             # may touch them (``yabo88``, ``188bet``).
             if (word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or \
@@ -438,7 +453,8 @@ class _Scan:
         bounds = self._lines.get(line_start)
         if bounds is None:
             bounds = [line_start]
-            bounds += [m.end() for m in _SENTENCE_END.finditer(s, line_start, line_end) if m.end() < line_end]
+            bounds += [m.end() for m in _SENTENCE_MARK.finditer(s, line_start, line_end)
+                       if m.end() < line_end and _ends_sentence(s, m.start(), m.end(1))]
             bounds.append(line_end)
             self._lines[line_start] = bounds
         i = bisect_right(bounds, pos) - 1
@@ -486,10 +502,14 @@ class _Scan:
                 groups.append([h])
         phrases = [self._phrase(g) for g in groups if any(h.signal.role == "anchor" for h in g)]
         st = self.settings
-        counts = Counter(p.key for p in phrases if len(p.intent) >= st.repeat_min_families)
-        for p in phrases:
+        # Repetitions count within a paragraph (text between blank lines): what a span's score depends on
+        # never lies beyond its paragraph, so a large file cleaned piece by piece scores it the same.
+        blanks = [m.start() for m in _BLANK_LINE.finditer(self.s)] if phrases else []
+        keys = [(bisect_right(blanks, p.start), p.key) for p in phrases]
+        counts = Counter(k for k, p in zip(keys, phrases) if len(p.intent) >= st.repeat_min_families)
+        for key, p in zip(keys, phrases):
             structure = list(p.structure)
-            if counts.get(p.key, 0) >= 2:
+            if counts.get(key, 0) >= 2:
                 structure.append(("repeat", st.repeat))
             edge = self._headline_edge(p.start, p.end)
             if edge:
@@ -626,6 +646,16 @@ class _Scan:
         return start, end
 
 
+def _ends_sentence(s: str, start: int, end: int) -> bool:
+    if s[start] in "!?":
+        return True
+    before = s[start - 1] if start else ""
+    after = s[end] if end < len(s) else ""
+    if s[start] == "。":
+        return not (before in _DIGITS and after in _DIGITS)
+    return end - start <= 2 and not (before in _ALNUM and after in _ALNUM)
+
+
 def _before_final_mark(s: str, ss: int, se: int) -> int:
     end = se
     while end > ss and s[end - 1] in "。!?.":
@@ -633,13 +663,35 @@ def _before_final_mark(s: str, ss: int, se: int) -> int:
     return end
 
 
-def _automaton(items: Iterable[tuple[str, Signal]]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word, signal in items:
-        automaton.add_word(word, (word, signal))
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
+@lru_cache(maxsize=1)
+def _converters() -> tuple:
+    import opencc  # only here: the converters cost about 20 ms each to build
+
+    return tuple(opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk"))
+
+
+def _traditional_forms(word: str) -> set[str]:
+    if not any("\u3400" <= c <= "\u9fff" for c in word):
+        return set()
+    return {normalize_text(c.convert(word)) for c in _converters()} - {word}
+
+
+def _view(text: str) -> NormalizedView:
+    """The detector's view of a text: normalized (``textview``), spaces next to Chinese dropped, and 、
+    written , (the punctuation stage may turn one into the other; one character for one, so the map
+    back to the original does not change)."""
+    view = normalized_view(text, _SPACES_TO_DROP)
+    return replace(view, text=view.text.replace("、", ","))
+
+
+class _Words:
+    """An automaton over words, with the signal of each."""
+
+    def __init__(self, items: Iterable[tuple[str, Signal]]):
+        pairs = list(items)
+        self.words = [w for w, _ in pairs]
+        self.signals = [s for _, s in pairs]
+        self.automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest) if pairs else None
 
 
 def _families(s: str, hits: list[Hit]) -> dict[str, tuple[float, str]]:

@@ -21,6 +21,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 
 # Supplementary blocks that hold compatibility characters or invisible ones (everything else beyond the
@@ -127,25 +128,13 @@ def normalized_view(text: str, drop: re.Pattern | None = None) -> NormalizedView
     view = _nfkc_view(text)
     if drop is None:
         return view
-    pieces: list[str] = []
-    drop_at: list[int] = []
-    drop_total: list[int] = []
-    pos = 0
-    dropped = 0
     s = view.text
-    for m in drop.finditer(s):
-        start, end = m.span()
-        if start == end:
-            continue
-        pieces.append(s[pos:start])
-        dropped += end - start
-        drop_at.append(end - dropped)
-        drop_total.append(dropped)
-        pos = end
-    if not drop_at:
+    spans = [m.span() for m in drop.finditer(s)]
+    if not spans:
         return view
-    pieces.append(s[pos:])
-    return replace(view, text="".join(pieces), _drop_at=tuple(drop_at), _drop_total=tuple(drop_total))
+    totals = list(accumulate(end - start for start, end in spans))
+    drop_at = [end - total for (_, end), total in zip(spans, totals)]
+    return replace(view, text=drop.sub("", s), _drop_at=tuple(drop_at), _drop_total=tuple(totals))
 
 
 def _nfkc_view(text: str) -> NormalizedView:

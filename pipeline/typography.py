@@ -91,7 +91,7 @@ def resegmenter(options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         if doc.segments and any(c.stage not in _BEFORE_SEGMENT for c in doc.changes):
-            doc.segments = runs_of(doc.text, doc.lang_before)
+            doc.segments = runs_of(doc.prose_view(), doc.lang_before)
 
     return run
 

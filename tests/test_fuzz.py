@@ -59,6 +59,7 @@ def check_all(text: str, pipeline: Pipeline = PIPELINE):
 @example("\x00")
 @example("a\r\n\r\n\x00《》“\u200d\u0301")
 @example("\ud7ff\ue000\U0010ffff")
+@example("\ud800中文\udfff the end")  # lone surrogates (the API takes any str): U+FFFD, recorded
 def test_hostile_text_keeps_every_law(text):
     check_all(text)
 

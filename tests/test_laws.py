@@ -45,8 +45,9 @@ def test_laws_on_any_text(text):
 
 
 LETTER_OR_HAN = regex.compile(r"[\p{Han}\p{L}\p{N}]")
-# Stages whose job is to change words: removing identified spam, repairing terms, converting script.
-CONTENT_STAGES = {"spam", "terms", "variant", "translate"}
+# Stages whose job is to change words: removing identified spam (markup: spam hidden in Markdown/HTML
+# markup), repairing terms, converting script.
+CONTENT_STAGES = {"spam", "markup", "terms", "variant", "translate"}
 
 
 def letters(s: str) -> Counter:
@@ -66,6 +67,23 @@ def test_no_stage_but_the_content_stages_removes_a_letter(text):
 def test_laws_on_the_seed(seed_text):
     doc = check_laws(seed_text)
     assert doc.changes
+
+
+# What the spam stage's repairs may take with a removed span: a joiner left between two removed spans.
+SPAM_REPAIR_LETTERS = Counter("和与及以或者跟同andor")
+
+
+@given(mixed_text)
+def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage != "spam":
+            continue
+        if c.rule in ("spam-dangling", "spam-space"):
+            assert c.score is None and not letters(c.before) - letters(c.after) - SPAM_REPAIR_LETTERS, c
+            assert c.rule != "spam-space" or not (c.before + c.after).strip(), c
+        else:
+            assert c.after == "" and c.score >= 1.0, c
 
 
 @pytest.fixture(scope="module")
@@ -133,20 +151,3 @@ glossary_text = st.lists(st.one_of(st.text(alphabet=HAN_CHARS, min_size=1, max_s
 @given(glossary_text)
 def test_laws_with_a_glossary(text):
     check_laws(text, GLOSSARY_PIPELINE)
-
-
-# What the spam stage's repairs may take with a removed span: a joiner left between two removed spans.
-SPAM_REPAIR_LETTERS = Counter("和与及以或者跟同andor")
-
-
-@given(mixed_text)
-def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
-    doc = check_laws(text)
-    for c in doc.changes:
-        if c.stage != "spam":
-            continue
-        if c.rule in ("spam-dangling", "spam-space"):
-            assert c.score is None and not letters(c.before) - letters(c.after) - SPAM_REPAIR_LETTERS, c
-            assert c.rule != "spam-space" or not (c.before + c.after).strip(), c
-        else:
-            assert c.after == "" and c.score >= 1.0, c

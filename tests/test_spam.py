@@ -43,7 +43,7 @@ REMOVE = [
     ("在党的二十大召开、《2024欧洲杯下注平台》一、二卷发表", "在党的二十大召开、一、二卷发表", ["spam-title"]),
     ("开云(中国)党委召开会议。", "党委召开会议。", ["spam-phrase"]),
     ("市教育局召开专题会议-九游会真人官网", "市教育局召开专题会议", ["spam-phrase"]),
-    ("乐鱼体育官方网站 | 市关工委召开全体会议", "市关工委召开全体会议", ["spam-phrase"]),
+    ("乐鱼体育官方网站 | 市关工委召开全体会议", "市关工委召开全体会议", ["spam-phrase", "spam-space"]),
     ("本次活动圆满结束。【乐鱼体育】官方网站：www.leyu88.com，注册即送58元彩金！", "本次活动圆满结束。",
      ["spam-promotion"]),
     ("会议要求各单位抓好落实，欢迎访问亚博体育官网yabo88.vip注册送88元。", "会议要求各单位抓好落实。",
@@ -77,6 +77,14 @@ def test_remove(before, after, rules):
         else:
             assert c.score is None  # a repair is not spam itself
     assert run_stage(doc.text).changes == []  # nothing left to find
+
+
+def test_traditional_script_spam_is_found_before_the_variant_stage_converts_it():
+    text = "学习贯彻《2024歐洲盃下注平臺》精神。開雲集團旗下品牌古馳銷售下滑。"
+    assert run_stage(text).text == "学习贯彻精神。開雲集團旗下品牌古馳銷售下滑。"
+    p = Pipeline(variant="simplified")
+    doc = p.clean(text)
+    assert "欧洲杯" not in doc.text and p.clean(doc.text).changes == []
 
 
 def test_repairs_are_their_own_changes_and_remove_only_joiners_marks_and_spaces():

@@ -2,7 +2,7 @@
 
 from pipeline import Pipeline
 
-p = Pipeline(disable=("segment", "spam", "variant", "width", "numbers", "punctuation", "spacing"))  # structure alone: the seed keeps its spam here
+p = Pipeline(disable=("segment", "spam", "variant", "width", "numbers", "punctuation", "spacing"))
 
 
 def kinds(text):

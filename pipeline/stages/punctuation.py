@@ -68,7 +68,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         for _ in range(ROUNDS):
             changed = doc.apply(NAME, doubled_edits(doc.text, doubled)) if on("doubled-mark") else 0
             text = doc.text
-            langs = _TextLangs(runs_of(decision_view(text), doc.lang_before) if doc.segments else [], text)
+            langs = _TextLangs(runs_of(decision_view(doc.prose_view()), doc.lang_before) if doc.segments else [], text)
             edits: list[Edit] = []
             if on("punct-width"):
                 edits += width_edits(text, langs, marks, conv)
@@ -371,7 +371,7 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
         if not stack:
             continue  # an unmatched closing bracket (``1)``, a smiley) stays as it is
         o = stack.pop()
-        lang = _enclosed_lang(text, o, i, langs)
+        lang = _bracket_lang(text, o, i, langs)
         forms = {"zh": (zh_open, zh_close), "en": (en_open, en_close)}.get(lang)
         if forms is None:
             continue
@@ -385,6 +385,16 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
                     target += " "
             edits.append(Edit(pos, pos + 1, target, "brackets"))
     return edits
+
+
+def _bracket_lang(text: str, o: int, c: int, langs: _TextLangs) -> str | None:
+    """Like quotes, a pair takes the language around it (``outlets (投注站) near`` stays ASCII,
+    ``全省13个市(地)组建`` goes full-width); when the sides disagree or there is nothing around it
+    (``(二)`` opening a heading is followed by Chinese), the language of what it encloses."""
+    before, after = _content_lang(text, o, -1, langs), _content_lang(text, c, +1, langs)
+    if before is not None and before == after:
+        return before
+    return _enclosed_lang(text, o, c, langs)
 
 
 def _enclosed_lang(text: str, o: int, c: int, langs: _TextLangs) -> str | None:

@@ -82,7 +82,8 @@ def setup(options: Options) -> Callable[[Document], None]:
     detect = english_or_other() if options.enabled(DETECT_OTHER) else None
 
     def run(doc: Document) -> None:
-        doc.segments = segment(doc.text, detect, doc.lang_before)
+        # Markup, code and URLs (protected ranges) read as blanks: a tag is not an English word.
+        doc.segments = segment(doc.prose_view(), detect, doc.lang_before)
 
     return run
 

@@ -64,7 +64,7 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         protect_urls(doc)
-        langs = LangIndex(runs_of(decision_view(doc.text), doc.lang_before) if doc.segments else [])
+        langs = LangIndex(runs_of(decision_view(doc.prose_view()), doc.lang_before) if doc.segments else [])
         spacer = Spacer(doc.text, langs, conv, digit_spacing)
         edits = []
         for m in _SPACE_RUN.finditer(doc.text):
