@@ -103,8 +103,6 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
         out.ok, out.error = False, describe_os_error(exc)
     except MemoryError:
         out.ok, out.error = False, "out of memory while cleaning it (split the file, or see docs/reliability.md)"
-    except RecursionError as exc:
-        out.ok, out.error = False, f"internal error (please report it): RecursionError: {exc}"
     except Exception as exc:  # a bug met on one file must not stop the batch: say it, go on
         out.ok, out.error = False, f"internal error (please report it): {type(exc).__name__}: {exc}"
     if not out.ok:

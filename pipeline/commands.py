@@ -236,8 +236,7 @@ def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcom
             manifest.forget(job.rel)
     except (OSError, ValueError) as exc:
         manifest.forget(job.rel)
-        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-        return f"{manifest.path}: cannot record {shown(job.source)}: {reason}"
+        return f"{manifest.path}: cannot record {shown(job.source)}: {_reason(exc)}"
     return None
 
 
@@ -245,10 +244,13 @@ def _save(manifest: Manifest) -> str | None:
     try:
         manifest.save()
     except (OSError, ValueError) as exc:
-        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-        return f"{manifest.path}: cannot save the record of this run: {reason} (the next run " \
+        return f"{manifest.path}: cannot save the record of this run: {_reason(exc)} (the next run " \
                "cleans every file again)"
     return None
+
+
+def _reason(exc: Exception) -> str:
+    return describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
 
 
 class _Report:
