@@ -26,7 +26,7 @@ import regex
 from .document import Document
 from .files import remove_quietly, shown
 from .report import UNTRANSLATED, LineIndex, document_stats, findings, json_value
-from .stages.decode import (BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, legacy_reading,
+from .stages.decode import (BOMS, MAX_BROKEN_UTF8, DecodeError, MixedLines, count_controls, decode,
                             utf8_with_replacements)
 from .summary import spam_removed
 
@@ -54,6 +54,8 @@ class StreamDecoder:
     chars: int = 0  # decoded characters so far
     size: int = 0  # bytes read so far
     controls: int = 0  # control bytes seen (binary data has many)
+    _line: bytes = b""  # the start of a line whose end is in the next block
+    _mixed: MixedLines | None = None
 
     def blocks(self) -> Iterator[str]:
         head = self.f.read(SNIFF_BYTES)
@@ -92,6 +94,24 @@ class StreamDecoder:
             raise DecodeError(f"binary data (NUL byte at offset {offset + nul})")
         self.controls += count_controls(data)
 
+    def _lines_of(self, data: bytes, final: bool) -> None:
+        """Whole lines of a UTF-8 file to the mixed-encodings test (``decode.MixedLines``): a line that
+        reads as GB18030 or Big5 Chinese in a file with UTF-8 Chinese is an error, as for a whole file.
+        A line longer than a block is judged on its last megabyte."""
+        if self._mixed is None:
+            self._mixed = MixedLines()
+        lines = (self._line + data).split(b"\n")
+        last = lines.pop()
+        if final:
+            lines.append(last)  # the end of the file ends the last line
+            self._line = b""
+        else:
+            self._line = last[-READ_BYTES:]
+        for line in lines:
+            problem = self._mixed.add(line)
+            if problem is not None:
+                raise DecodeError(problem)
+
     def _utf8(self, data: bytes) -> Iterator[str]:
         """UTF-8, with broken sequences replaced by U+FFFD and recorded, as ``decode`` does."""
         pending = b""
@@ -101,8 +121,7 @@ class StreamDecoder:
             self._check_binary(data, base + len(pending))
             buf = pending + data
             text, used, problems = utf8_with_replacements(buf, final=final, byte_offset=base, char_offset=self.chars)
-            if problems:
-                _refuse_legacy_lines(buf[:used], base)
+            self._lines_of(buf[:used], final)
             self.problems.extend(problems)
             self.chars += len(text)
             pending = buf[used:]
@@ -117,22 +136,6 @@ class StreamDecoder:
             raise DecodeError("not text in UTF-8, UTF-16, GB18030 or Big5 (undecodable bytes)")
         if self.controls > max(2, self.size // 100):
             raise DecodeError(f"binary data ({self.controls} control bytes)")
-
-
-def _refuse_legacy_lines(data: bytes, offset: int) -> None:
-    """Broken UTF-8 in a UTF-8 file is flagged, but a line that reads as GB18030 or Big5 Chinese means
-    the file mixes encodings: an error, as ``decode`` gives for a whole file."""
-    pos = 0
-    for line in data.split(b"\n"):
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                encoding = legacy_reading(line)
-                if encoding is not None:
-                    raise DecodeError(f"mixed encodings: UTF-8 but the line at byte {offset + pos} is "
-                                      f"{encoding.upper()}; convert the file to one encoding") from None
-        pos += len(line) + 1
 
 
 def sniff(head: bytes, complete: bool = False) -> tuple[str, int]:

@@ -204,28 +204,45 @@ LEGACY = ("gb18030", "big5")
 
 
 def mixed_encodings(data: bytes) -> str | None:
-    """A message when some lines are UTF-8 Chinese and others GB18030 or Big5 Chinese, else None.
+    """A message when some lines are UTF-8 Chinese and others GB18030 or Big5 Chinese, else None."""
+    lines = MixedLines()
+    for line in data.split(b"\n"):
+        problem = lines.add(line)
+        if problem is not None:
+            return problem
+    return None
+
+
+class MixedLines:
+    """Reads a file line by line (``add``) and says when it mixes encodings.
 
     Only lines that are evidence count: a UTF-8 line whose non-ASCII characters are mostly common
     Chinese, a line that is not UTF-8 but reads as common Chinese in a legacy encoding (at least two
-    non-ASCII characters, so that a cut character or a stray byte is never taken for a line)."""
-    utf8_line = legacy = None
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if line.isascii():
-            continue
+    non-ASCII characters, so that a cut character or a stray byte is never taken for a line). Used on a
+    whole file by ``decode`` and block by block by the streaming decoder, with the same message."""
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.utf8_line: int | None = None
+        self.legacy: tuple[int, str] | None = None
+
+    def add(self, line: bytes) -> str | None:
+        self.number += 1
+        if line.isascii() or (self.utf8_line is not None and self.legacy is not None):
+            return None
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             encoding = legacy_reading(line)
-            if encoding is not None and legacy is None:
-                legacy = (number, encoding)
+            if encoding is not None and self.legacy is None:
+                self.legacy = (self.number, encoding)
         else:
-            if utf8_line is None and _common_share(text, common_han(), empty=0.0) >= PLAUSIBLE_SHARE:
-                utf8_line = number
-        if utf8_line is not None and legacy is not None:
-            return (f"mixed encodings: line {utf8_line} is UTF-8 but line {legacy[0]} is {legacy[1].upper()}; "
-                    f"convert the file to one encoding")
-    return None
+            if self.utf8_line is None and _common_share(text, common_han(), empty=0.0) >= PLAUSIBLE_SHARE:
+                self.utf8_line = self.number
+        if self.utf8_line is not None and self.legacy is not None:
+            return (f"mixed encodings: line {self.utf8_line} is UTF-8 but line {self.legacy[0]} is "
+                    f"{self.legacy[1].upper()}; convert the file to one encoding")
+        return None
 
 
 def legacy_reading(line: bytes) -> str | None:
