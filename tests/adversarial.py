@@ -28,6 +28,7 @@ UNITS = [
     # spam words, titles, promotions and stuffing
     "下注", "欧洲杯", "《欧洲杯下注平台》", "2024欧洲杯下注app ", "九游娱乐,", "开云(中国)", "彩金", "app ",
     "www.leyu88.com ", "注册即送58元彩金！", "亚博体育官网、", "-九游会真人官网\n", "警方破获",
+    "继续学习《2024欧洲杯下注平台》精神，",  # a removal every 20 characters of one long line
     # glossary words (terms stage, with --terms)
     "Customs Work Committee ", "customs ", "关工委", "Five old men ",
 ]

@@ -57,7 +57,7 @@ def test_code_in_a_glossary_or_rule_file_stays_text(tmp_path):
 
 PIPELINE = Pipeline(terms=["next-generation"])  # every stage runs, the glossary's too
 # The strings that were slow, or are the hardest for a family of rules (benchmarks/adversarial.py runs all).
-HARDEST = ["“", "“a”", "，", "。", "(", "《中》", "中 ", "a中", "\u200b", "\r\n", "1.", "３.４０,０００", "a\u0301",
+HARDEST = ["继续学习《2024欧洲杯下注平台》精神，", "“", "“a”", "，", "。", "(", "《中》", "中 ", "a中", "\u200b", "\r\n", "1.", "３.４０,０００", "a\u0301",
            "source ", "1、", "九游娱乐,", "-九游会真人官网\n", "www.leyu88.com ", "Customs Work Committee "]
 LIMIT = 10.0  # seconds per stage on 100,000 characters: the worst measured is ~1 s; quadratic was minutes
 
@@ -68,6 +68,18 @@ def test_each_stage_on_100_kb_adversarial_strings(unit):
     times = stage_times(PIPELINE, text, time.process_time)
     slow = {stage: round(t, 2) for stage, t in times.items() if t > LIMIT}
     assert not slow
+
+
+@pytest.mark.parametrize("unit", ["继续学习《2024欧洲杯下注平台》精神，", "seed"])
+def test_one_long_line_grows_linearly(unit):
+    """A paragraph four times as long takes about four times as long in every stage (a scan of the
+    line per removal or per mark made the spam and punctuation stages quadratic on long paragraphs)."""
+    make = with_seed_tail if unit == "seed" else (lambda n: adversarial(unit, n))
+    short = stage_times(PIPELINE, make(50_000), time.process_time)
+    long = stage_times(PIPELINE, make(200_000), time.process_time)
+    grown = {stage: round(long[stage] / short[stage], 1) for stage in long
+             if long[stage] > 0.1 and long[stage] > 8 * short[stage]}
+    assert not grown  # linear is x4, quadratic x16
 
 
 def test_every_adversarial_string_grows_linearly():
