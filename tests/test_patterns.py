@@ -75,11 +75,15 @@ def test_one_long_line_grows_linearly(unit):
     """A paragraph four times as long takes about four times as long in every stage (a scan of the
     line per removal or per mark made the spam and punctuation stages quadratic on long paragraphs)."""
     make = with_seed_tail if unit == "seed" else (lambda n: adversarial(unit, n))
-    short = stage_times(PIPELINE, make(50_000), time.process_time)
-    long = stage_times(PIPELINE, make(200_000), time.process_time)
+
+    def best(n):  # the faster of two runs: the machine is shared
+        runs = [stage_times(PIPELINE, make(n), time.process_time) for _ in range(2)]
+        return {stage: min(r[stage] for r in runs) for stage in runs[0]}
+
+    short, long = best(50_000), best(200_000)
     grown = {stage: round(long[stage] / short[stage], 1) for stage in long
-             if long[stage] > 0.1 and long[stage] > 8 * short[stage]}
-    assert not grown  # linear is x4, quadratic x16
+             if long[stage] > 0.25 and long[stage] > 8 * short[stage]}
+    assert not grown  # linear is x4, quadratic x16 (the spam repair as merged on main: x10.5, 2.1 s)
 
 
 def test_every_adversarial_string_grows_linearly():
