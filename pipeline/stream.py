@@ -4,7 +4,9 @@ A file larger than ``stream_above`` is read and decoded incrementally, cut into 
 ``chunk_size`` characters at blank lines (a piece is always whole paragraphs), and each piece is cleaned
 as a ``Document`` of its own (``at_start``, ``at_end`` and ``lang_before`` say where it lies). This is done
 only when every enabled stage declares that it works on paragraphs (``registry.context``); otherwise the
-file is cleaned whole.
+file is cleaned whole. The cuts are checked again on each cleaned piece (``settled``): when a stage took
+away what a cut relied on (a piece emptied by spam removal, a first piece without letters once its spam
+is masked), the piece is cleaned again joined with its neighbour, so stages never look beyond a piece.
 
 The pieces are stitched into one report that keeps the replay law on the whole file: the changes of
 piece k are shifted by the length of the cleaned output before it, so that, replayed in order, they turn
@@ -19,8 +21,9 @@ import codecs
 import json
 import os
 import tempfile
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import regex
 
@@ -141,6 +144,10 @@ class Piece:
     at_start: bool
     at_end: bool
 
+    def joined(self, after: Piece) -> Piece:
+        """This piece and the one right after it, as one."""
+        return Piece(self.text + after.text, self.start, self.at_start, after.at_end)
+
 
 def boundary(line_end: bool = True, trailing_space: bool = True) -> regex.Pattern:
     """A run of line breaks with only blank lines between them: CR and CRLF count as line breaks when
@@ -198,6 +205,53 @@ def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | 
         if _VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
             return m.end()
         pos = m.end()
+
+
+# -- settling the cuts after cleaning -----------------------------------------------------------------
+
+
+def settled(raw: Iterable[Piece], clean: Callable[[Piece, str | None], Document]) -> Iterator[tuple[Piece, Document]]:
+    """Clean the pieces in order, each as ``clean(piece, lang_before)``; give out each piece (as finally
+    cut) with its cleaned document.
+
+    The cuts were chosen on the input. Cleaning can take away what they relied on (removing spam can
+    empty a piece; masking it can take the first piece's only letters), so each cleaned piece is checked
+    against the same rules (``edges_kept``) and, when it fails them, cleaned again joined with its
+    neighbour: a piece joins the next one; the last piece, the one before it (the end-of-file rules then
+    reach back over the blank lines before it, as in the whole document). One cleaned piece is held back
+    until the next one is known.
+    """
+    held: Document | None = None  # cleaned, not yet given out
+    held_piece: Piece | None = None
+    carried: Piece | None = None  # failed the rules: cleaned again with the next piece
+    for piece in raw:
+        if carried is not None:
+            piece, carried = carried.joined(piece), None
+        doc = clean(piece, lang_after(held) if held is not None else None)
+        if not piece.at_end and not edges_kept(piece, doc.text):
+            carried = piece
+            continue
+        if piece.at_end and held is not None and not _VISIBLE.search(doc.text):
+            piece = held_piece.joined(piece)
+            doc = clean(piece, held.lang_before)
+            held = None
+        if held is not None:
+            yield held_piece, held
+        held, held_piece = doc, piece
+    if held is not None:
+        yield held_piece, held
+
+
+def edges_kept(piece: Piece, cleaned: str) -> bool:
+    """Whether a cleaned piece that does not end the file still meets what its cuts relied on: it keeps
+    something visible (a cut falls before a visible line: the end-of-file rules never reach across
+    it), and the first piece keeps a letter (lines without letters take the language after them)."""
+    return _VISIBLE.search(cleaned) is not None and (not piece.at_start or _LETTER.search(cleaned) is not None)
+
+
+def lang_after(doc: Document) -> str | None:
+    """The language at the end of a cleaned piece: the next piece's ``lang_before``."""
+    return doc.segments[-1].lang if doc.segments else doc.lang_before
 
 
 # -- the report, spilled to disk -------------------------------------------------------------------
@@ -275,18 +329,20 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     out_len = 0
     lines_before = 0
     pending_segment = None
-    problems_used = 0
     changes = spam = untranslated = 0
+
+    def clean(piece: Piece, lang_before: str | None) -> Document:
+        doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
+                       at_end=piece.at_end, lang_before=lang_before)
+        problems = decoder.problems  # sorted by offset; the piece's text is decoded, so are its problems
+        end = piece.start + len(piece.text)
+        for offset, message in problems[bisect_left(problems, (piece.start,)):bisect_left(problems, (end,))]:
+            doc.flag("decode", "invalid-utf8", offset - piece.start, offset - piece.start + 1, message)
+        return pipeline.run(doc)
+
     try:
         cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
-        for piece in pieces(decoder.blocks(), chunk_size, cut_at=cut_at):
-            doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
-                           at_end=piece.at_end, lang_before=pending_segment.lang if pending_segment else None)
-            while problems_used < len(decoder.problems) and decoder.problems[problems_used][0] < piece.start + len(piece.text):
-                offset, message = decoder.problems[problems_used]
-                doc.flag("decode", "invalid-utf8", offset - piece.start, offset - piece.start + 1, message)
-                problems_used += 1
-            pipeline.run(doc)
+        for piece, doc in settled(pieces(decoder.blocks(), chunk_size, cut_at=cut_at), clean):
             changes += len(doc.changes)
             spam += spam_removed(doc.changes)
             if sink is not None:
@@ -312,8 +368,6 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                     if pending_segment is not None:
                         spills["segments"].items([pending_segment.to_dict()])
                     pending_segment = type(seg)(s["start"], s["end"], s["lang"])
-            elif doc.segments:
-                pending_segment = doc.segments[-1]
             merge_stats(stats, document_stats(doc))
             out_len += len(doc.text)
         if report and pending_segment is not None:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, strategies as st
 
 from pipeline import Pipeline
-from pipeline.document import replay
+from pipeline.document import Document, replay
 from pipeline.registry import DOCUMENT, PARAGRAPH, context, whole_document_stages
 from pipeline.stages.decode import DecodeError, decode
-from pipeline.stream import StreamDecoder, boundary, clean_stream, pieces
-from strategies import mixed_text
+from pipeline.stream import Piece, StreamDecoder, boundary, clean_stream, pieces, settled
+from strategies import SPAM, mixed_text
 
-# --spam remove and mask need the whole document (docs/spam.md); flag keeps the spam stage in these tests.
-PIPELINE = Pipeline(spam="flag")
+PIPELINE = Pipeline()  # the defaults: --spam remove
+PIPELINES = {"remove": PIPELINE, "mask": Pipeline(spam="mask"), "flag": Pipeline(spam="flag")}
 
 
 def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
@@ -30,15 +30,15 @@ def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
     return sink.getvalue().decode("utf-8"), report, result, findings
 
 
-def same_as_whole(text, size):
+def same_as_whole(text, size, pipeline=PIPELINE):
     data = text.encode("utf-8")
     try:
-        whole = PIPELINE.clean_bytes(data)
+        whole = pipeline.clean_bytes(data)
     except DecodeError:  # binary-looking input: an error either way
         with pytest.raises(DecodeError):
-            stream(data, size)
+            stream(data, size, pipeline)
         return None
-    out, report, _, _ = stream(data, size)
+    out, report, _, _ = stream(data, size, pipeline)
     assert out == whole.text
     assert replay(decode(data).text, report["changes"]) == out  # the replay law on the whole file
     key = lambda c: (c["stage"], c["rule"], c["before"], c["after"])  # noqa: E731
@@ -48,13 +48,51 @@ def same_as_whole(text, size):
     return report
 
 
-paragraphs = st.lists(mixed_text, min_size=1, max_size=8).map(
+# Paragraphs of mixed text, and paragraphs of nothing but spam (with the marks, years and spaces that
+# stand around it), so that removing it empties whole pieces, the first and the last ones included.
+spam_paragraph = st.lists(st.sampled_from([*SPAM, "，", "。", "2023", " ", "\n", "\u200b"]), min_size=1, max_size=4)
+paragraphs = st.lists(st.one_of(mixed_text, spam_paragraph.map("".join)), min_size=1, max_size=8).map(
     lambda ps: "".join(p + sep for p, sep in zip(ps, ["\n\n", "\r\n\r\n", "\n \n\n", "\n\n\n\n", "\n"] * 2)))
 
 
-@given(paragraphs, st.integers(min_value=1, max_value=60))
-def test_pieces_clean_like_the_whole_document(text, size):
-    same_as_whole(text, size)
+@given(paragraphs, st.integers(min_value=1, max_value=60), st.sampled_from(sorted(PIPELINES)))
+def test_pieces_clean_like_the_whole_document(text, size, spam):
+    same_as_whole(text, size, PIPELINES[spam])
+
+
+SPAM_AT_THE_EDGES = [
+    "X好。\n\n开云体育官网\n",  # the last piece emptied: the blank line before it goes too
+    "X好。\n\n开云体育官网\n\n开云体育官网\n\u200b\n",  # the last two pieces emptied
+    "X好。\n\n开云体育官网\n\n开云体育官网\n\nY好。\n",  # two emptied paragraphs, a change each
+    "开云体育官网\n\n开云体育官网\n\nY好。\n",  # the first pieces emptied
+    "“开云体育官网”，\n\nHello, world.\n",  # masked: the first piece loses its only letters
+    "开云体育官网 2023，\n\n开云体育官网\n\nHello, world.\n",
+]
+
+
+@pytest.mark.parametrize("spam", ["remove", "mask"])
+@pytest.mark.parametrize("text", SPAM_AT_THE_EDGES)
+def test_spam_emptying_a_piece_cleans_like_the_whole_document(text, spam):
+    for size in (1, 8, 20):
+        same_as_whole(text, size, PIPELINES[spam])
+
+
+def test_a_piece_that_cleaning_emptied_is_cleaned_again_with_its_neighbour():
+    raw = [Piece("2023\n\n", 0, True, False), Piece("S\n\n", 6, False, False), Piece("abc\n\n", 9, False, False),
+           Piece("S\n\n", 14, False, False), Piece("S\n", 17, False, True)]
+    seen = []
+
+    def clean(piece, lang_before):  # a stage that removes every S
+        seen.append(piece.text)
+        return PIPELINE.run(Document(piece.text.replace("S", ""), at_start=piece.at_start, at_end=piece.at_end,
+                                     lang_before=lang_before))
+
+    out = [(p.text, p.start, p.at_start, p.at_end) for p, _ in settled(raw, clean)]
+    # the first piece has no letter; the next one nothing visible; the last two nothing visible either:
+    # they join the piece before them, which keeps the output's last visible line
+    assert out == [("2023\n\nS\n\nabc\n\nS\n\nS\n", 0, True, True)]
+    assert seen == ["2023\n\n", "2023\n\nS\n\n", "2023\n\nS\n\nabc\n\n", "S\n\n", "S\n\nS\n",
+                    "2023\n\nS\n\nabc\n\nS\n\nS\n"]
 
 
 def test_the_seed_in_small_pieces_is_the_seed_cleaned_whole(seed_text):
@@ -160,9 +198,9 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 
     from pipeline.options import Options
 
-    assert whole_document_stages(Options()) == ["spam"]  # removing spam can empty a piece's edge
-    assert whole_document_stages(Options(spam="flag")) == []
-    assert whole_document_stages(Options(to="en", spam="flag")) == ["translate"]  # units belong to the whole document
+    assert whole_document_stages(Options()) == []
+    assert whole_document_stages(Options(spam="mask")) == []
+    assert whole_document_stages(Options(to="en")) == ["translate"]  # units belong to the whole document
     assert context(SimpleNamespace(NAME="x"), Options()) == DOCUMENT
     auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
     assert context(auto, Options(variant="auto")) == DOCUMENT
