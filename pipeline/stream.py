@@ -4,9 +4,10 @@ A file larger than ``stream_above`` is read and decoded incrementally, cut into 
 ``chunk_size`` characters at blank lines (a piece is always whole paragraphs), and each piece is cleaned
 as a ``Document`` of its own (``at_start``, ``at_end`` and ``lang_before`` say where it lies). This is done
 only when every enabled stage declares that it works on paragraphs (``registry.context``); otherwise the
-file is cleaned whole. The cuts are checked again on each cleaned piece (``settled``): when a stage took
-away what a cut relied on (a piece emptied by spam removal, a first piece without letters once its spam
-is masked), the piece is cleaned again joined with its neighbour, so stages never look beyond a piece.
+file is cleaned whole. The cuts are checked again on the cleaned pieces (``settled``): when a stage took
+away what a cut relied on (the last pieces emptied by spam removal, the first pieces left without letters
+once their spam is masked), those pieces are cleaned again joined with their neighbour, so that stages
+never look beyond a piece.
 
 The pieces are stitched into one report that keeps the replay law on the whole file: the changes of
 piece k are shifted by the length of the cleaned output before it, so that, replayed in order, they turn
@@ -144,10 +145,6 @@ class Piece:
     at_start: bool
     at_end: bool
 
-    def joined(self, after: Piece) -> Piece:
-        """This piece and the one right after it, as one."""
-        return Piece(self.text + after.text, self.start, self.at_start, after.at_end)
-
 
 def boundary(line_end: bool = True, trailing_space: bool = True) -> regex.Pattern:
     """A run of line breaks with only blank lines between them: CR and CRLF count as line breaks when
@@ -210,43 +207,44 @@ def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | 
 # -- settling the cuts after cleaning -----------------------------------------------------------------
 
 
-def settled(raw: Iterable[Piece], clean: Callable[[Piece, str | None], Document]) -> Iterator[tuple[Piece, Document]]:
+def settled(raw: Iterable[Piece],
+            clean: Callable[[Piece, str | None], Document]) -> Iterator[tuple[Piece, Document]]:
     """Clean the pieces in order, each as ``clean(piece, lang_before)``; give out each piece (as finally
     cut) with its cleaned document.
 
-    The cuts were chosen on the input. Cleaning can take away what they relied on (removing spam can
-    empty a piece; masking it can take the first piece's only letters), so each cleaned piece is checked
-    against the same rules (``edges_kept``) and, when it fails them, cleaned again joined with its
-    neighbour: a piece joins the next one; the last piece, the one before it (the end-of-file rules then
-    reach back over the blank lines before it, as in the whole document). One cleaned piece is held back
-    until the next one is known.
+    The cuts were chosen on the input; cleaning can take away what they relied on. Removing spam can
+    empty pieces: when the file ends with pieces whose output has nothing visible, the end-of-file rules
+    must reach back over the blank lines before them, so they are cleaned again joined with the last
+    piece that kept something visible. Masking spam can take the first piece's only letters: the pieces
+    up to the first one whose output has a letter are cleaned again as one (lines without letters take
+    the language after them). Each piece is cleaned at most twice, and only pieces that failed a rule
+    (plus the one before them) are held back.
     """
-    held: Document | None = None  # cleaned, not yet given out
-    held_piece: Piece | None = None
-    carried: Piece | None = None  # failed the rules: cleaned again with the next piece
+    held: list[tuple[Piece, Document]] = []  # cleaned, not given out yet
+    lettered = False  # some output so far has a letter
     for piece in raw:
-        if carried is not None:
-            piece, carried = carried.joined(piece), None
-        doc = clean(piece, lang_after(held) if held is not None else None)
-        if not piece.at_end and not edges_kept(piece, doc.text):
-            carried = piece
-            continue
-        if piece.at_end and held is not None and not _VISIBLE.search(doc.text):
-            piece = held_piece.joined(piece)
-            doc = clean(piece, held.lang_before)
-            held = None
-        if held is not None:
-            yield held_piece, held
-        held, held_piece = doc, piece
-    if held is not None:
-        yield held_piece, held
+        doc = clean(piece, lang_after(held[-1][1]) if held else None)
+        held.append((piece, doc))
+        if not lettered:
+            if not (_LETTER.search(doc.text) or piece.at_end):
+                continue
+            lettered = True
+            if len(held) > 1:  # the first pieces had no letter: clean them as one with this one
+                held = [_again(held, clean)]
+        if piece.at_end:
+            if len(held) > 1 and not _VISIBLE.search(doc.text):
+                held = [_again(held, clean)]  # the end-of-file rules reach back to the last visible text
+            yield from held
+        elif _VISIBLE.search(doc.text):
+            yield from held[:-1]  # cleaned right: visible text follows them
+            del held[:-1]
 
 
-def edges_kept(piece: Piece, cleaned: str) -> bool:
-    """Whether a cleaned piece that does not end the file still meets what its cuts relied on: it keeps
-    something visible (a cut falls before a visible line: the end-of-file rules never reach across
-    it), and the first piece keeps a letter (lines without letters take the language after them)."""
-    return _VISIBLE.search(cleaned) is not None and (not piece.at_start or _LETTER.search(cleaned) is not None)
+def _again(held: list[tuple[Piece, Document]], clean) -> tuple[Piece, Document]:
+    """The held pieces joined into one, cleaned again from the first one's place."""
+    first, last = held[0][0], held[-1][0]
+    piece = Piece("".join(p.text for p, _ in held), first.start, first.at_start, last.at_end)
+    return piece, clean(piece, held[0][1].lang_before)
 
 
 def lang_after(doc: Document) -> str | None:

@@ -3,14 +3,16 @@ file, bounded pieces, incremental decoding."""
 
 import io
 import json
+import re
 from collections import Counter
 
 import pytest
 from hypothesis import given, strategies as st
 
 from pipeline import Pipeline
-from pipeline.document import Document, replay
+from pipeline.document import Document, Edit, replay
 from pipeline.registry import DOCUMENT, PARAGRAPH, context, whole_document_stages
+from pipeline.report import LineIndex, findings
 from pipeline.stages.decode import DecodeError, decode
 from pipeline.stream import Piece, StreamDecoder, boundary, clean_stream, pieces, settled
 from strategies import SPAM, mixed_text
@@ -70,46 +72,51 @@ SPAM_AT_THE_EDGES = [
 ]
 
 
+def whole_findings(text, pipeline):
+    """``duet check`` lines for the document cleaned whole."""
+    index = LineIndex(text)
+    return [f"big.txt:{':'.join(map(str, index.line_col(f.offset)))}: {f.rule}: {f.message}"
+            for f in findings(pipeline.clean(text))]
+
+
 @pytest.mark.parametrize("spam", ["remove", "mask"])
 @pytest.mark.parametrize("text", SPAM_AT_THE_EDGES)
 def test_spam_emptying_a_piece_cleans_like_the_whole_document(text, spam):
     for size in (1, 8, 20):
         same_as_whole(text, size, PIPELINES[spam])
+        assert stream(text, size, PIPELINES[spam], check=True)[3] == whole_findings(text, PIPELINES[spam])
 
 
-def test_a_piece_that_cleaning_emptied_is_cleaned_again_with_its_neighbour():
-    raw = [Piece("2023\n\n", 0, True, False), Piece("S\n\n", 6, False, False), Piece("abc\n\n", 9, False, False),
-           Piece("S\n\n", 14, False, False), Piece("S\n", 17, False, True)]
+def settle(texts):
+    """``settled`` on pieces of these texts, with a stage that removes every S with the line breaks after
+    it: (pieces given out, texts cleaned, in order)."""
+    raw, start = [], 0
+    for i, text in enumerate(texts):
+        raw.append(Piece(text, start, i == 0, i == len(texts) - 1))
+        start += len(text)
     seen = []
 
-    def clean(piece, lang_before):  # a stage that removes every S
+    def clean(piece, lang_before):
         seen.append(piece.text)
-        return PIPELINE.run(Document(piece.text.replace("S", ""), at_start=piece.at_start, at_end=piece.at_end,
-                                     lang_before=lang_before))
+        doc = Document(piece.text, at_start=piece.at_start, at_end=piece.at_end, lang_before=lang_before)
+        doc.apply("test", [Edit(m.start(), m.end(), "", "S") for m in re.finditer(r"S\n*", piece.text)])
+        return PIPELINE.run(doc)
 
-    out = [(p.text, p.start, p.at_start, p.at_end) for p, _ in settled(raw, clean)]
-    # the first piece has no letter; the next one nothing visible; the last two nothing visible either:
-    # they join the piece before them, which keeps the output's last visible line
-    assert out == [("2023\n\nS\n\nabc\n\nS\n\nS\n", 0, True, True)]
-    assert seen == ["2023\n\n", "2023\n\nS\n\n", "2023\n\nS\n\nabc\n\n", "S\n\n", "S\n\nS\n",
-                    "2023\n\nS\n\nabc\n\nS\n\nS\n"]
+    return [(p.text, p.start, p.at_start, p.at_end, d.text) for p, d in settled(raw, clean)], seen
 
 
-def test_the_seed_in_small_pieces_is_the_seed_cleaned_whole(seed_text):
-    text = (seed_text + "\r\n\r\n\n  \n") * 3 + "2023\n\n\u200b\n\n"
-    report = same_as_whole(text, 500)
-    assert report["stats"]["streamed"] is True
-    assert report["stats"]["output_chars"] == len(PIPELINE.clean(text).text)
+def test_the_first_pieces_without_letters_are_cleaned_again_as_one():
+    given, seen = settle(["2023\n\n", "S\n\n", "abc\n\n", "def\n"])
+    assert given == [("2023\n\nS\n\nabc\n\n", 0, True, False, "2023\n\nabc\n\n"), ("def\n", 14, False, True, "def\n")]
+    assert seen == ["2023\n\n", "S\n\n", "abc\n\n", "2023\n\nS\n\nabc\n\n", "def\n"]
 
 
-def test_the_report_line_is_what_a_whole_document_writes(seed_text):
-    from pipeline.report import report_object
-
-    _, report, result, _ = stream(seed_text, 10**9)  # one piece
-    whole = report_object(PIPELINE.clean(seed_text), "big.txt")
-    del report["stats"]["streamed"]
-    assert report["changes"] == whole["changes"] and report["segments"] == whole["segments"]
-    assert report["stats"]["changes_by_stage"] == whole["stats"]["changes_by_stage"]
+def test_emptied_pieces_at_the_end_are_cleaned_again_with_the_last_visible_one():
+    given, seen = settle(["abc\n\n", "S\n\n", "def\n\n", "S\n\n", "S\n"])
+    assert given == [("abc\n\n", 0, True, False, "abc\n\n"), ("S\n\n", 5, False, False, ""),  # text follows
+                     ("def\n\nS\n\nS\n", 8, False, True, "def\n")]  # the end keeps one line break
+    assert seen == ["abc\n\n", "S\n\n", "def\n\n", "S\n\n", "S\n", "def\n\nS\n\nS\n"]
+    assert settle(["S\n\n", "S\n"])[0] == [("S\n\nS\n", 0, True, True, "")]
 
 
 def test_cuts_fall_after_blank_lines_before_a_visible_line():
@@ -205,3 +212,23 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
     auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
     assert context(auto, Options(variant="auto")) == DOCUMENT
     assert context(auto, Options()) == PARAGRAPH
+
+
+def test_the_command_line_streams_a_large_file_with_the_default_options(tmp_path, seed_text):
+    import subprocess
+
+    from conftest import duet_command
+
+    big = tmp_path / "big.txt"
+    big.write_text(seed_text * 3 + "\n\n开云体育官网\n", encoding="utf-8")  # the file ends with spam
+    outs = {}
+    for name, extra in (("whole", []), ("pieces", ["--stream-above", "1KB", "--chunk-size", "4KB"])):
+        r = subprocess.run([*duet_command(), "clean", str(big), "-o", str(tmp_path / name),
+                            "--report", str(tmp_path / f"{name}.jsonl"), *extra], capture_output=True)
+        assert r.returncode == 0, r.stderr
+        outs[name] = json.loads((tmp_path / f"{name}.jsonl").read_text(encoding="utf-8"))
+    assert outs["pieces"]["stats"]["streamed"] is True and "streamed" not in outs["whole"]["stats"]
+    out = (tmp_path / "pieces" / "big.txt").read_text(encoding="utf-8")
+    assert out == (tmp_path / "whole" / "big.txt").read_text(encoding="utf-8") and out.endswith("。\n")
+    assert replay(big.read_text(encoding="utf-8"), outs["pieces"]["changes"]) == out
+    assert outs["pieces"]["segments"] == outs["whole"]["segments"]
