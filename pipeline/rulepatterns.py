@@ -5,10 +5,10 @@ the universe on a line of forty ``a``. Users can give patterns in spam rules (``
 in the normalization rules (``[chinese_spaces] heading_number``). Each is
 
 1. compiled (a syntax error names the file and the entry, exit 2);
-2. probed: searched in strings made of its own characters and of common ones (``aaaa…`` + a character
-   that cannot match, so that every way of matching is tried), with a time limit. A pattern that runs
-   out of time on a probe of 2,000 characters backtracks catastrophically and is rejected (exit 2),
-   naming the file, the entry and the probe;
+2. probed: searched in strings made of its own characters and of common ones (``aaaa…`` + a NUL, a
+   character no rule names, so that a pattern anchored at the end tries every way of matching), with a
+   time limit. A pattern that runs out of time on a probe of 2,000 characters backtracks
+   catastrophically and is rejected (exit 2), naming the file, the entry and the probe;
 3. run with a time limit on every document (``BoundedPattern``): a pattern that the probes did not
    catch and that runs out of time fails that document with an error naming the rule, and the batch
    goes on with the next one.
@@ -60,8 +60,8 @@ def pattern_chars(pattern: str) -> str:
 
 def probes(pattern: str) -> list[str]:
     """Strings on which a catastrophically backtracking pattern runs out of time, each ending in a
-    character that cannot match: each character repeated, each of the pattern's own characters followed
-    by a run of another (``q(a|aa)+$`` needs ``qaaaa…``), and its own characters in turn."""
+    NUL, a character the pattern does not name: each character repeated, each of the pattern's own
+    characters followed by a run of another (``q(a|aa)+$`` needs ``qaaaa…``), and its own characters in turn."""
     own = pattern_chars(pattern)
     singles = list(dict.fromkeys(own + COMMON))
     out = [c * PROBE_LENGTH + "\x00" for c in singles]
