@@ -10,10 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Pipeline
-from pipeline.document import replay
+from pipeline.document import Document, replay
+from pipeline.stages.segment import english_or_other, segment
+from pipeline.typography import LangIndex
 from strategies import HAN as HAN_CHARS, MARKS, WORDS, any_text, mixed_text
 
 PIPELINE = Pipeline()
+DETECT = english_or_other()
 HAN = regex.compile(r"\p{Han}")
 
 
@@ -36,6 +39,20 @@ def check_laws(text: str, pipeline: Pipeline = PIPELINE):
 
 @given(mixed_text)
 def test_laws_on_mixed_text(text):
+    check_laws(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Customs“\u3000Customs“一",  # the quotes' direction read a space where the spacing stage puts one
+    "Customs“\u30002023",
+    "Customs .一",  # the space before ``.`` goes: the ``.`` before Han is a full stop, not ``.NET``
+    "一Customs（Customs）",  # the brackets' form changed the runs that decided it
+    "一2023 .。2023",  # removing the spaces around ``。`` made it a decimal point
+    "PM2.5，,2023一",  # removing the doubled mark made ``，`` a thousands separator
+    "Customs，Customs一",  # a phrase that absorbed the ``,`` it became
+    "全省  GDP  增长",  # two spaces become one
+])
+def test_laws_on_the_cases_the_property_tests_found(text):
     check_laws(text)
 
 
@@ -93,6 +110,41 @@ def test_laws_hold_when_translating(translating, text):
 
 
 NORMALIZATION = {"width", "numbers", "punctuation", "spacing"}
+CONTENT = regex.compile(r"[\p{L}\p{N}]")
+
+
+def content_labels(text: str, segments) -> list[tuple[str, str]]:
+    """Each letter, digit and Han character (in its half-width form) with the language of its run."""
+    lang = LangIndex(segments)
+    return [(unicodedata.normalize("NFKC", m.group()), lang(m.start())) for m in CONTENT.finditer(text)]
+
+
+def labels_through_normalization(pipeline: Pipeline, text: str):
+    """The content labels after the segment stage, then after each normalization stage: the labels of
+    fresh runs on the stage's output, and of the runs carried through its edits."""
+    doc = Document(text)
+    seen = []
+    for name, run in pipeline.stages:
+        run(doc)
+        if name == "segment":
+            seen.append(("segment", content_labels(doc.text, doc.segments)))
+        elif name in NORMALIZATION:
+            seen.append((name, content_labels(doc.text, segment(doc.text, DETECT))))
+            seen.append((name + " (carried)", content_labels(doc.text, doc.segments)))
+    return seen
+
+
+@given(any_text)
+def test_normalization_does_not_change_the_language_of_any_letter(text):
+    """The invariant that idempotence rests on (docs/normalize.md): segmenting the text and segmenting
+    it after any normalization stage give every letter, digit and Han character the same language, and
+    the runs the stages carry through their edits agree. So the decisions taken on the input are the
+    decisions taken when the output is cleaned again."""
+    for pipeline in (PIPELINE, OPTIONED[0]):
+        (_, first), *after = labels_through_normalization(pipeline, text)
+        for name, labels in after:
+            assert labels == first, (name, [(a, b) for a, b in zip(first, labels) if a != b])
+
 HAN_ONLY = regex.compile(r"[\p{Han}]+")
 OPTIONED = [Pipeline(digit_spacing=True), Pipeline(variant="auto"), Pipeline(variant="traditional")]
 
