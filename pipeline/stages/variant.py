@@ -138,12 +138,7 @@ def conversion_edits(text: str, pieces, config: str, only: list[tuple[int, int]]
 
 def _changes(text: str, pieces, config: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, after)`` for each stretch of Han characters that OpenCC changes."""
-    convert = converter(config).convert
-    for ps, pe in pieces:
-        piece = text[ps:pe]
-        if not _HAN_RUN.search(piece):
-            continue
-        out = convert(piece)
+    for (ps, pe), piece, out in zip(pieces, *_converted(text, pieces, config)):
         if out == piece:
             continue
         if len(out) == len(piece):
@@ -155,6 +150,22 @@ def _changes(text: str, pieces, config: str) -> Iterator[tuple[int, int, str]]:
             before, after = piece[a1:a2], out[b1:b2]
             if _all_han(before) and _all_han(after):  # never a mark, a space or a Latin letter
                 yield ps + a1, ps + a2, after
+
+
+_SEPARATOR = "\uffff"  # a noncharacter: no OpenCC phrase spans it
+
+
+def _converted(text: str, pieces, config: str) -> tuple[list[str], list[str]]:
+    """The pieces and their conversions. One OpenCC call for all of them, joined by a separator no
+    phrase crosses (a call per piece costs three times as much on a long document); one call each if
+    the text holds the separator or the answer does not split back into as many pieces."""
+    convert = converter(config).convert
+    texts = [text[s:e] for s, e in pieces]
+    if _SEPARATOR not in text:
+        outs = convert(_SEPARATOR.join(texts)).split(_SEPARATOR)
+        if len(outs) == len(texts):
+            return texts, outs
+    return texts, [convert(t) if _HAN_RUN.search(t) else t for t in texts]
 
 
 def _equal_length_opcodes(a: str, b: str) -> list[tuple[int, int, int, int]]:
