@@ -32,6 +32,7 @@ import regex
 
 from ..document import Document, Edit
 from ..options import Options
+from .structure import load_patterns
 from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
                           LangIndex, is_han, is_latin, load_conventions, protect_urls, space_chars)
 
@@ -61,6 +62,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
     finder = mark_finder(conv)
+    heading = load_patterns()[1]
     quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
               for zo, zc, en, also in conv.quotes]
     brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
@@ -82,7 +84,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         langs = LangIndex(doc.segments)
         edits: list[Edit] = []
         if on("punct-width"):
-            edits += width_edits(text, langs, finder, conv)
+            edits += width_edits(text, langs, finder, conv, marker_marks(text, heading))
         if on("quotes"):
             for pattern, zo, zc, en in quotes:
                 edits += quote_edits(text, langs, pattern, zo, zc, en)
@@ -161,7 +163,27 @@ def mark_finder(conv: Conventions) -> re.Pattern:
     return re.compile("[" + re.escape("".join({*conv.zh_to_en, *conv.en_to_zh})) + "]")
 
 
-def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventions) -> list[Edit]:
+def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
+    """Positions of the marks inside a list or heading marker at the start of a line (``1、``, ``(二)``,
+    ``One,``, as the structure stage's patterns find them). Such a mark is no clause end and keeps its
+    form: ``1、Customs`` made ``1, Customs`` would no longer be a heading, and cleaning the output again
+    would join the line to the one before."""
+    found: set[int] = set()
+    start = 0
+    while start < len(text):
+        m = heading.match(text, start)
+        if m:
+            found.update(i for i in range(m.start(), m.end()) if text[i] in CLAUSE_MARKS)
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
+    return found
+
+
+def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventions,
+                keep: set[int] = frozenset()) -> list[Edit]:
+    """``keep``: positions of marks left as they are (``marker_marks``)."""
     edits = []
     n = len(text)
     en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
@@ -183,6 +205,8 @@ def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventio
             continue  # an ellipsis, ``::``: a row of ASCII marks is not a clause end
         if c in ".;:" and _in_ascii_pair(text, i):
             continue  # ``;;``, ``.".``: the doubled-mark rule leaves ASCII pairs alone, and so does this one
+        if i in keep:
+            continue
         lang = mark_lang(text, i, langs)
         if lang == "zh" and c in en_to_zh:
             if c == "." and not _ends_chinese_sentence(text, i):
@@ -465,7 +489,7 @@ _ODD_SPACE_BEFORE_MARK = re.compile("[" + re.escape(SPACES.replace(" ", "")) + "
 def space_before_mark_edits(text: str, langs: LangIndex) -> list[Edit]:
     edits = []
     found = [m.end() for m in _SPACE_BEFORE_MARK.finditer(text)]
-    if any(c in text for c in SPACES if c not in " \t"):
+    if any(c in text for c in SPACES if c != " "):  # tabs and odd spaces: rare, one pattern for them
         found = sorted(found + [m.end() for m in _ODD_SPACE_BEFORE_MARK.finditer(text)])
     for e in found:
         start = e - 1
