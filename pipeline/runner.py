@@ -77,7 +77,9 @@ class Pipeline:
         protected: list[tuple[int, int]] = []
         out = k = 0  # length of the output so far; next flag to place
         lang = doc.lang_before
-        for piece in pieces([doc.text], self.piece_chars, cut_at=self._cut_at):
+        size, text = self.piece_chars, doc.text
+        chunks = (text[i:i + size] for i in range(0, len(text), size))  # small ones: the rest is never copied
+        for piece in pieces(chunks, size, cut_at=self._cut_at):
             part = Document(piece.text, source=doc.source, format=doc.format, lang_before=lang,
                             at_start=doc.at_start and piece.at_start, at_end=doc.at_end and piece.at_end)
             while k < len(flags) and flags[k].start < piece.start + len(piece.text):

@@ -1,5 +1,6 @@
 """What the normalization stages share: character classes, the conventions in ``rules/normalize.toml``,
-a fast language lookup and URL protection.
+the fold of the forms they convert into one another (read by the segment stage), a fast language lookup
+and URL protection.
 
 The stages (width, numbers, punctuation, spacing) each import what they need from here; this module
 edits nothing itself.
@@ -16,7 +17,7 @@ from typing import Iterable
 
 import regex
 
-from .document import LANGS, Document, Segment
+from .document import Document, Segment
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
 from .script_classes import LATIN as LATIN_RANGES
 
@@ -152,23 +153,24 @@ def _fold(extra: tuple[str, ...]) -> FormFold:
 
 
 class LangIndex:
-    """The language of the run at any position, in one lookup: one byte per character, the code of its
-    run. (The document's own ``lang_at`` searches the runs on every call; the rules ask tens of thousands
-    of times per megabyte.) Build it again after every ``doc.apply`` that the caller still reads
+    """The language of the run at any position, in one lookup: one letter per character (``labels``:
+    ``z``, ``e``, ``o``), read by ``__call__`` as ``zh``, ``en``, ``other``; hot loops read ``labels``
+    themselves. (The document's own ``lang_at`` searches the runs on every call; the rules ask hundreds of
+    thousands of times per 10 MB.) Build it again after every ``doc.apply`` that the caller still reads
     positions from."""
 
-    _NAMES = (None, *LANGS)
-    _CODES = {lang: bytes([i]) for i, lang in enumerate(_NAMES) if lang}
+    NAMES = {"z": "zh", "e": "en", "o": "other"}
+    _LETTERS = {name: letter for letter, name in NAMES.items()}
 
     def __init__(self, segments: list[Segment]):
-        codes = self._CODES
-        self.codes = b"".join(codes[s.lang] * (s.end - s.start) for s in segments)
+        letters = self._LETTERS
+        self.labels = "".join(letters[s.lang] * (s.end - s.start) for s in segments)
         self.last = segments[-1].lang if segments else None
 
     def __call__(self, pos: int) -> str | None:
-        if 0 <= pos < len(self.codes):
-            return self._NAMES[self.codes[pos]]
-        return self.last if pos >= 0 else self._NAMES[self.codes[0]] if self.codes else None
+        if 0 <= pos < len(self.labels):
+            return self.NAMES[self.labels[pos]]
+        return self.last if pos >= 0 else self.NAMES[self.labels[0]] if self.labels else None
 
 
 # -- conventions (rules/normalize.toml) ------------------------------------------------------------

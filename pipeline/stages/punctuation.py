@@ -52,6 +52,7 @@ _STOP_BEFORE = regex.compile(r"(?r)[\n" + regex.escape(CLAUSE_MARKS) + "]")
 # Where a Chinese quote can only open / only close.
 OPEN_CONTEXT = FW_OPEN + "([：，、；:,;"
 _ENGLISH_OR_NONE = ("en", None)
+NAMES = LangIndex.NAMES
 CLOSE_CONTEXT = "”’》）】〕」』〉)]" + CLAUSE_MARKS
 QUOTE_CHARS = "\"'“”‘’＂＇"
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
@@ -187,6 +188,7 @@ def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventio
     edits = []
     n = len(text)
     en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
+    labels = langs.labels
     for m in finder.finditer(text):
         i = m.start()
         c = text[i]
@@ -195,7 +197,7 @@ def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventio
         # Settled by their neighbours, and most marks: ``,`` after a word of an English run, ``，``
         # between two Han characters.
         if c in en_to_zh:
-            if prev in LATIN_CHARS and langs(i - 1) != "zh":
+            if prev in LATIN_CHARS and labels[i - 1] != "z":
                 continue
         elif ("\u4e00" <= prev <= "\u9fff" or is_han(prev)) and ("\u4e00" <= nxt <= "\u9fff" or is_han(nxt)):
             continue
@@ -335,6 +337,7 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
     line: list[tuple[int, bool, str | None, str | None]] = []
     line_end = -1
     n = len(text)
+    labels = langs.labels
     for m in pattern.finditer(text):
         i = m.start()
         if i > line_end:  # a new line: a quote never stays open across lines
@@ -354,8 +357,10 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
         nxt = _neighbour(text, i, +1) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        left = langs(i - 1) if before in LATIN_CHARS else "zh" if is_han(before) else _content_lang(text, i, -1, langs)
-        right = langs(i + 1) if after in LATIN_CHARS else "zh" if is_han(after) else _content_lang(text, i, +1, langs)
+        left = NAMES[labels[i - 1]] if before in LATIN_CHARS else "zh" if is_han(before) \
+            else _content_lang(text, i, -1, langs)
+        right = NAMES[labels[i + 1]] if after in LATIN_CHARS else "zh" if is_han(after) \
+            else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
