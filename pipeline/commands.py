@@ -200,7 +200,8 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     failed = summary.failed + len(p.problems)
     if failed:
         return FAILED
-    if check and any(o.changes or o.untranslated for o in results.values()):
+    # Spam flagged with --spam flag changes nothing but is still a finding.
+    if check and any(o.changes or o.untranslated or o.stats.get("spam") for o in results.values()):
         return FINDINGS
     return OK
 

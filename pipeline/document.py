@@ -81,7 +81,8 @@ class Segment:
 
 @dataclass(slots=True)
 class Block:
-    """A structural unit found by the structure stage: ``paragraph``, ``heading`` or ``meta``."""
+    """A structural unit: ``paragraph``, ``heading`` or ``meta`` (structure stage, Markdown and HTML), or
+    ``attribute`` (the ``title``/``alt`` text of an HTML element)."""
 
     start: int
     end: int
@@ -107,6 +108,9 @@ class Document:
     at_start: bool = True
     at_end: bool = True
     lang_before: str | None = None
+    # ``len(changes)`` when ``segments`` were last found by the segment stage: the runs are carried through
+    # later edits, and a stage whose edits may change a language (spam, terms) calls for fresh ones.
+    segmented_at: int = 0
 
     # -- editing ---------------------------------------------------------------------------------
 
@@ -185,6 +189,36 @@ class Document:
             self.segments = remap_partition(self.segments, mapper, len(self.text))
 
     # -- reading ---------------------------------------------------------------------------------
+
+    def prose_view(self) -> str:
+        """Markdown and HTML: the text with every protected range (markup, code, URLs) blanked out, line
+        breaks kept; same offsets, for stages that read words or languages and must not take a tag for an
+        English word. Plain text has no markup: it is returned as it is."""
+        if not self.protected or self.format == "text":
+            return self.text
+        pieces = []
+        pos = 0
+        for s, e in self.protected:
+            pieces.append(self.text[pos:s])
+            pieces.append("\n".join(" " * len(line) for line in self.text[s:e].split("\n")))
+            pos = e
+        pieces.append(self.text[pos:])
+        return "".join(pieces)
+
+    def unprotected(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The editable (prose) parts of ``text[start:end]``, e.g. of a block with inline markup."""
+        out = []
+        for s, e in self.protected:
+            if e <= start:
+                continue
+            if s >= end:
+                break
+            if s > start:
+                out.append((start, s))
+            start = max(start, e)
+        if start < end:
+            out.append((start, end))
+        return out
 
     def lang_at(self, pos: int) -> str | None:
         """Language of the run that contains ``pos`` (None before segmentation)."""

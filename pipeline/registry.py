@@ -11,13 +11,15 @@ from typing import Callable
 from .document import Document
 from .options import Options
 from .rules import ConfigError
-from .stages import invisible, segment, structure, terms, translate
+from .stages import invisible, markup, markup_check, segment, spam, structure, terms, translate
 from .stages import numbers, punctuation, spacing, variant, width
 
 STAGES = (
+    markup,  # Markdown/HTML: protect everything but prose; spam hidden in the markup
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
     segment,  # zh / en / other runs, clause by clause
+    spam,  # injected betting spam: removed (or masked, or flagged) span by span
     width,  # full-width letters, digits and symbols to half-width
     numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
     punctuation,  # marks, quotes and brackets in the convention of their language run
@@ -25,6 +27,7 @@ STAGES = (
     variant,  # simplified / traditional script (OpenCC), on the final spacing: 明了 converts, 明　了 not
     terms,  # glossary terms (--terms): repair known mistranslations, flag inconsistent renderings
     translate,  # translation units; fill the missing side (--translator), put it in place (--to)
+    markup_check,  # last: flags where cleaning the prose changed how Markdown/HTML markup reads
 )
 
 Run = Callable[[Document], None]

@@ -96,7 +96,8 @@ def findings(doc: Document, expect: str | None = None) -> list[Finding]:
     """What ``duet check`` prints: every change, and every flag, at its place in the input; with
     ``expect`` (``en`` or ``zh``), every run of the other language too."""
     out = [
-        Finding(doc.change_input_offset(i), c.rule, f"{_show(c.before)} -> {_show(c.after)} ({c.stage})")
+        Finding(doc.change_input_offset(i), c.rule, f"{_show(c.before)} -> {_show(c.after)} ({c.stage}"
+                + (f", score {c.score:.2f})" if c.score is not None else ")"))
         for i, c in enumerate(doc.changes)
     ]
     out += [Finding(doc.to_input_offset(f.start), f.rule, f"{f.message} ({f.stage})") for f in doc.flags]

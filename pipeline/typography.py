@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import regex
 
@@ -81,13 +81,33 @@ def is_fullwidth_mark(c: str) -> bool:
     return bool(c) and (c in FW_OPEN or c in FW_CLOSE or c in FW_CLAUSE)
 
 
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """The URLs and e-mail addresses in ``text``."""
+    if "://" in text or "www." in text or "@" in text:
+        return [m.span() for m in _URL.finditer(text)]
+    return []
+
+
 def protect_urls(doc: Document) -> None:
     """Mark URLs and e-mail addresses as protected: no normalization rule may edit inside them."""
-    text = doc.text
-    if "://" in text or "www." in text or "@" in text:
-        spans = [m.span() for m in _URL.finditer(text)]
-        if spans:
-            doc.protect(spans)
+    spans = url_spans(doc.text)
+    if spans:
+        doc.protect(spans)
+
+
+def without_urls(text: str) -> str:
+    """``text`` with every URL and e-mail address blanked (same length): how the segment stage reads it,
+    whether the normalization stages have protected the URLs yet or not, so that the runs are the same
+    before and after (``www.leyu88.com，`` must not end an English clause on one run and not the next)."""
+    spans = url_spans(text)
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for s, e in spans:
+        pieces += [text[pos:s], " " * (e - s)]
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 # -- the forms normalization converts between ----------------------------------------------------------
@@ -154,23 +174,38 @@ def _fold(extra: tuple[str, ...]) -> FormFold:
 
 class LangIndex:
     """The language of the run at any position, in one lookup: one letter per character (``labels``:
-    ``z``, ``e``, ``o``), read by ``__call__`` as ``zh``, ``en``, ``other``; hot loops read ``labels``
-    themselves. (The document's own ``lang_at`` searches the runs on every call; the rules ask hundreds of
-    thousands of times per 10 MB.) Build it again after every ``doc.apply`` that the caller still reads
-    positions from."""
+    ``z``, ``e``, ``o``, and ``n`` where there are no runs), read by ``__call__`` as ``zh``, ``en``,
+    ``other`` and None; hot loops read ``labels`` themselves. (The document's own ``lang_at`` searches the
+    runs on every call; the rules ask hundreds of thousands of times per 10 MB.) Build it again after
+    every ``doc.apply`` that the caller still reads positions from."""
 
-    NAMES = {"z": "zh", "e": "en", "o": "other"}
+    NAMES = {"z": "zh", "e": "en", "o": "other", "n": None}
     _LETTERS = {name: letter for letter, name in NAMES.items()}
 
-    def __init__(self, segments: list[Segment]):
+    def __init__(self, segments: list[Segment], length: int = 0):
         letters = self._LETTERS
-        self.labels = "".join(letters[s.lang] * (s.end - s.start) for s in segments)
+        self.labels = "".join(letters[s.lang] * (s.end - s.start) for s in segments) if segments else "n" * length
         self.last = segments[-1].lang if segments else None
 
     def __call__(self, pos: int) -> str | None:
         if 0 <= pos < len(self.labels):
             return self.NAMES[self.labels[pos]]
         return self.last if pos >= 0 else self.NAMES[self.labels[0]] if self.labels else None
+
+
+# Stages whose edits cannot change the language of a letter, digit or Han character (what form_fold is
+# for): the runs carried through their edits stay true. After any other stage's edits, runs are found again.
+KEEP_LANGUAGES = frozenset({"width", "numbers", "punctuation", "spacing", "variant"})
+
+
+def runs_for(doc: Document, relabel: Callable[[Document], None] | None) -> LangIndex:
+    """The runs of ``doc`` as they stand, for a rule to read: those of the segment stage, carried through
+    the normalization stages' edits, or found again (``relabel``: the segment stage's run) when a stage
+    that changes words (spam) has edited the text since."""
+    if relabel is not None and doc.segments and any(
+            c.stage not in KEEP_LANGUAGES for c in doc.changes[doc.segmented_at:]):
+        relabel(doc)
+    return LangIndex(doc.segments, len(doc.text))
 
 
 # -- conventions (rules/normalize.toml) ------------------------------------------------------------

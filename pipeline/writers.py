@@ -13,6 +13,8 @@ from . import bilingual
 from .document import Document
 from .files import UsageError
 from .options import Options
+from .formats.html_doc import html_to_text
+from .formats.markdown_doc import default_parser, markdown_to_text
 
 SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "jsonl": ".jsonl", "tmx": ".tmx", "xliff": ".xlf"}
 
@@ -24,10 +26,13 @@ def _same_format(doc: Document) -> str:
 
 
 def _plain_text(doc: Document, options: Options) -> str:
+    """Plain text stays as it is; Markdown and HTML give their cleaned prose, block by block."""
     if options.bilingual:
         return bilingual.bilingual_text(doc, options)
-    if doc.format != "text":
-        raise UsageError(f"--format text from a {doc.format} input is not supported")
+    if doc.format == "markdown":
+        return markdown_to_text(default_parser(), doc.text)
+    if doc.format == "html":
+        return html_to_text(doc.text)
     return doc.text
 
 

@@ -101,9 +101,7 @@ def test_bilingual_markdown_and_html_with_translations(openai_endpoint):
 
 def test_html_shows_removals_and_repairs_on_hover():
     p = Pipeline()
-    doc = p.clean("继续学习《2024欧洲杯下注平台》精神。The Customs Work Committee met.")
-    start = doc.text.index("《")
-    doc.apply("spam", [Edit(start, doc.text.index("》") + 1, "", "spam-title")])
+    doc = p.clean("继续学习《2024欧洲杯下注平台》精神。The Customs Work Committee met.")  # the spam stage removes the title
     start = doc.text.index("Customs Work Committee")
     doc.apply("terms", [Edit(start, start + len("Customs Work Committee"),
                              "Working Committee for Caring for the Next Generation", "term-variant")])

@@ -63,8 +63,9 @@ def test_laws_on_any_text(text):
 
 
 LETTER_OR_HAN = regex.compile(r"[\p{Han}\p{L}\p{N}]")
-# Stages whose job is to change words: removing identified spam, repairing terms, converting script.
-CONTENT_STAGES = {"spam", "terms", "variant", "translate"}
+# Stages whose job is to change words: removing identified spam (markup: spam hidden in Markdown/HTML
+# markup), repairing terms, converting script.
+CONTENT_STAGES = {"spam", "markup", "terms", "variant", "translate"}
 
 
 def letters(s: str) -> Counter:
@@ -84,6 +85,23 @@ def test_no_stage_but_the_content_stages_removes_a_letter(text):
 def test_laws_on_the_seed(seed_text):
     doc = check_laws(seed_text)
     assert doc.changes
+
+
+# What the spam stage's repairs may take with a removed span: a joiner left between two removed spans.
+SPAM_REPAIR_LETTERS = Counter("和与及以或者跟同andor")
+
+
+@given(mixed_text)
+def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
+    doc = check_laws(text)
+    for c in doc.changes:
+        if c.stage != "spam":
+            continue
+        if c.rule in ("spam-dangling", "spam-space"):
+            assert c.score is None and not letters(c.before) - letters(c.after) - SPAM_REPAIR_LETTERS, c
+            assert c.rule != "spam-space" or not (c.before + c.after).strip(), c
+        else:
+            assert c.after == "" and c.score >= 1.0, c
 
 
 SOURCE_SCRIPT = {"en": regex.compile(r"\p{Han}"), "zh": regex.compile(r"\p{Latin}")}
@@ -143,17 +161,19 @@ def content_labels(text: str, segments) -> list[tuple[str, str]]:
 
 
 def labels_through_normalization(pipeline: Pipeline, text: str):
-    """The content labels after the segment stage, then after each normalization stage: the labels of
-    fresh runs on the stage's output, and of the runs carried through its edits."""
+    """The content labels of fresh runs on the text the normalization stages start from (after the
+    segment stage and the stages that change words, spam), then after each normalization stage: fresh
+    runs on its output, and, for the stages that read runs, the runs carried through the edits."""
     doc = Document(text)
     seen = []
     for name, run in pipeline.stages:
+        if name in NORMALIZATION and not seen:
+            seen.append(("start", content_labels(doc.text, segment(doc.text, DETECT))))
         run(doc)
-        if name == "segment":
-            seen.append(("segment", content_labels(doc.text, doc.segments)))
-        elif name in NORMALIZATION:
+        if name in NORMALIZATION:
             seen.append((name, content_labels(doc.text, segment(doc.text, DETECT))))
-            seen.append((name + " (carried)", content_labels(doc.text, doc.segments)))
+            if name in ("punctuation", "spacing"):
+                seen.append((name + " (carried)", content_labels(doc.text, doc.segments)))
     return seen
 
 

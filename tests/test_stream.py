@@ -15,7 +15,8 @@ from pipeline.stages.decode import DecodeError, decode
 from pipeline.stream import StreamDecoder, boundary, clean_stream, pieces
 from strategies import mixed_text
 
-PIPELINE = Pipeline()
+# --spam remove and mask need the whole document (docs/spam.md); flag keeps the spam stage in these tests.
+PIPELINE = Pipeline(spam="flag")
 
 
 def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
@@ -159,8 +160,9 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 
     from pipeline.options import Options
 
-    assert whole_document_stages(Options()) == []
-    assert whole_document_stages(Options(to="en")) == ["translate"]  # units belong to the whole document
+    assert whole_document_stages(Options()) == ["spam"]  # removing spam can empty a piece's edge
+    assert whole_document_stages(Options(spam="flag")) == []
+    assert whole_document_stages(Options(to="en", spam="flag")) == ["translate"]  # units belong to the whole document
     assert context(SimpleNamespace(NAME="x"), Options()) == DOCUMENT
     auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
     assert context(auto, Options(variant="auto")) == DOCUMENT
@@ -170,7 +172,7 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 # -- large documents in memory, a few paragraphs at a time (Pipeline._run_in_pieces) ----------------
 
 
-IN_PIECES = Pipeline()
+IN_PIECES = Pipeline(spam="flag")  # a stage that needs the whole document (spam removal) keeps it whole
 IN_PIECES.piece_chars = 20  # every document of a few paragraphs is cut
 
 
@@ -203,3 +205,10 @@ def test_the_seed_repeated_is_cleaned_in_pieces_like_the_whole(seed_text):
     data = data.replace("\xff".encode("utf-8", "surrogateescape"), b"\xff")  # a broken byte: a flag to place
     cut = same_in_pieces(data)
     assert len(cut.batches) > 3 * len(PIPELINE.clean(seed_text).batches)  # it was cut
+
+
+def test_a_document_that_a_stage_needs_whole_is_not_cut(seed_text):
+    whole = Pipeline()  # spam removal needs the whole document
+    whole.piece_chars = 20
+    doc = whole.clean(seed_text * 2)
+    assert len(doc.batches) == len(whole.clean(seed_text).batches)

@@ -2,7 +2,7 @@
 
 from pipeline import Pipeline
 
-p = Pipeline(disable=("segment", "variant", "width", "numbers", "punctuation", "spacing"))
+p = Pipeline(disable=("segment", "spam", "variant", "width", "numbers", "punctuation", "spacing"))
 
 
 def kinds(text):

@@ -59,13 +59,21 @@ def load_chars(path=None) -> tuple[dict[str, tuple[str, bool]], str]:
     return chars, "".join(spaces)
 
 
+def odd_space_pattern(spaces: str):
+    """Odd spaces between two Latin words or digits (the ``odd-space`` rule); None without spaces.
+    Public: a stage that removes text re-checks the spaces next to what it removed with it."""
+    if not spaces:
+        return None
+    return regex.compile(
+        r"(?<=[\p{Latin}\p{N}][.,;:!?)\"']?)[" + regex.escape(spaces) + r"]+(?=[\p{Latin}\p{N}(\"'])"
+    )
+
+
 def setup(options: Options) -> Callable[[Document], None]:
     chars, spaces = load_chars()
     chars = {c: v for c, v in chars.items() if options.enabled(v[0])}
     invisible = regex.compile("[" + regex.escape("".join(chars)) + "]+") if chars else None
-    odd_space = regex.compile(
-        r"(?<=[\p{Latin}\p{N}][.,;:!?)\"']?)[" + regex.escape(spaces) + r"]+(?=[\p{Latin}\p{N}(\"'])"
-    ) if spaces else None
+    odd_space = odd_space_pattern(spaces)
     on = options.enabled
 
     def run(doc: Document) -> None:

@@ -32,9 +32,10 @@ import regex
 
 from ..document import Document, Edit
 from ..options import Options
-from .structure import load_patterns
 from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
-                          LangIndex, is_han, is_latin, load_conventions, protect_urls, space_chars)
+                          LangIndex, is_han, is_latin, load_conventions, protect_urls, runs_for, space_chars)
+from . import segment
+from .structure import load_patterns
 
 NAME = "punctuation"
 RULES = ("doubled-mark", "punct-width", "quotes", "brackets", "space-before-mark")
@@ -64,6 +65,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     doubled = _doubled_pattern(conv)
     finder = mark_finder(conv)
     heading = load_patterns()[1]
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
     quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
               for zo, zc, en, also in conv.quotes]
     brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
@@ -82,7 +84,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         if on("doubled-mark"):
             doc.apply(NAME, doubled_edits(doc.text, doubled))
         text = doc.text
-        langs = LangIndex(doc.segments)
+        langs = runs_for(doc, relabel)
         edits: list[Edit] = []
         if on("punct-width"):
             edits += width_edits(text, langs, finder, conv, marker_marks(text, heading))
@@ -456,7 +458,7 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
         if not stack:
             continue  # an unmatched closing bracket (``1)``, a smiley) stays as it is
         o = stack.pop()
-        lang = _enclosed_lang(text, o, i, langs)
+        lang = _bracket_lang(text, o, i, langs)
         forms = {"zh": (zh_open, zh_close), "en": (en_open, en_close)}.get(lang)
         if forms is None:
             continue
@@ -470,6 +472,16 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
                     target += " "
             edits.append(Edit(pos, pos + 1, target, "brackets"))
     return edits
+
+
+def _bracket_lang(text: str, o: int, c: int, langs: LangIndex) -> str | None:
+    """Like quotes, a pair takes the language around it (``outlets (投注站) near`` stays ASCII,
+    ``全省13个市(地)组建`` goes full-width); when the sides disagree or there is nothing around it
+    (``(二)`` opening a heading is followed by Chinese), the language of what it encloses."""
+    before, after = _content_lang(text, o, -1, langs), _content_lang(text, c, +1, langs)
+    if before is not None and before == after:
+        return before
+    return _enclosed_lang(text, o, c, langs)
 
 
 def _enclosed_lang(text: str, o: int, c: int, langs: LangIndex) -> str | None:

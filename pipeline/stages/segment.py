@@ -18,7 +18,8 @@ again takes the same decisions (the invariant behind the idempotence law; tests/
    both sides, or with Han on one side when each word has a capital and none is an English function word
    (a name: ``Wang Zhijun同志``). So ``Created by 哈铁集团 for the workers`` keeps its English, and only
    ``哈铁集团`` is Chinese. A phrase with Han on one side only whose other side goes on, past a clause end,
-   into an English clause without Han stays English (``五老3.40,000 people, and 4.19 million ...``).
+   into an English clause without Han stays English (``五老3.40,000 people, and 4.19 million ...``),
+   unless it is a name or brand (``在流水线中运行 k6，and how ...``).
    Every Han character is in a ``zh`` run.
 3. A number written against Han (``by 2.6万个``, ``team。2023年``) goes with the Han: it is a Chinese
    quantity or date.
@@ -43,7 +44,7 @@ from ..document import Document, Segment
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
-from ..typography import FormFold, form_fold
+from ..typography import FormFold, form_fold, without_urls
 
 NAME = "segment"
 DETECT_OTHER = "detect-other"
@@ -106,7 +107,9 @@ def setup(options: Options) -> Callable[[Document], None]:
     fold = form_fold(options.rules)
 
     def run(doc: Document) -> None:
-        doc.segments = segment(doc.text, detect, doc.lang_before, fold)
+        # Markup, code and URLs read as blanks: a tag or an address is not an English word.
+        doc.segments = segment(without_urls(doc.prose_view()), detect, doc.lang_before, fold)
+        doc.segmented_at = len(doc.changes)
 
     return run
 
@@ -255,8 +258,9 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
         han, latin = clause(i)
         if han < latin:
             continue
-        if before != after and english_clause_beyond(i, +1 if before else -1):
-            continue
+        if before != after and english_clause_beyond(i, +1 if before else -1) \
+                and not _is_name(text, starts[i], ends[i]):
+            continue  # an English phrase going on into English (a name or brand stays: ``运行 k6，and ...``)
         words = _words(text, starts[i], ends[i])
         if words == 1 or (words <= 3 and (before and after or _is_name(text, starts[i], ends[i]))):
             langs[i] = "z"

@@ -30,7 +30,8 @@ import regex
 from ..document import Document, Edit
 from ..options import Options
 from ..typography import (ASCII_CLAUSE, FW_CLAUSE, FW_CLOSE, FW_OPEN, LATIN_CHARS, Conventions, LangIndex, is_han,
-                          is_latin, load_conventions, protect_urls, space_chars)
+                          is_latin, load_conventions, protect_urls, runs_for, space_chars)
+from . import segment
 
 NAME = "spacing"
 RULES = ("space-fullwidth", "space-han-latin", "digit-spacing", "space-after-mark",
@@ -69,10 +70,11 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     rules = {rule for rule in RULES if options.enabled(rule)}
     digit_spacing = options.digit_spacing
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
 
     def run(doc: Document) -> None:
         protect_urls(doc)
-        langs = LangIndex(doc.segments)
+        langs = runs_for(doc, relabel)
         spacer = Spacer(doc.text, langs, conv, digit_spacing)
         edits = []
         text = doc.text

@@ -58,6 +58,8 @@ def setup(options: Options) -> Callable[[Document], None]:
     join = options.enabled("join-broken-line")
 
     def run(doc: Document) -> None:
+        if doc.format != "text":  # Markdown/HTML: the markup stage found the blocks; lines are layout
+            return
         if join:
             doc.apply(NAME, _join_edits(doc.text, meta, heading))
         doc.blocks = find_blocks(doc.text, meta, heading)

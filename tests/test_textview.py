@@ -1,0 +1,56 @@
+"""The normalized view: NFKC, lower case, invisible characters dropped, offsets mapped back."""
+
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.textview import normalize_char, normalized_view
+from strategies import any_text, mixed_text
+
+HAN_SPACES = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+
+
+def test_full_width_invisible_and_case():
+    text = "２０２４欧\u200b洲杯下注ＡＰＰ"
+    view = normalized_view(text)
+    assert view.text == "2024欧洲杯下注app"
+    start = view.text.index("欧洲杯")
+    assert view.span(start, start + 3) == (4, 8)  # the zero-width space inside goes with the span
+    assert text[slice(*view.span(0, len(view.text)))] == text
+
+
+def test_expansions_map_to_their_character():
+    text = "①ﬁx"
+    view = normalized_view(text)
+    assert view.text == "1fix"
+    assert [view.char_origin(i) for i in range(4)] == [0, 1, 1, 2]
+    assert view.span(1, 3) == (1, 2)
+
+
+def test_dropping_spaces_between_han():
+    text = "《开 云 体 育》 and 英文 words"
+    view = normalized_view(text, HAN_SPACES)
+    assert view.text == "《开云体育》 and 英文 words"
+    start = view.text.index("开云体育")
+    assert text[slice(*view.span(start, start + 4))] == "开 云 体 育"
+
+
+def test_plain_text_is_its_own_view():
+    text = "关心下一代工作 Customs Work Committee。"
+    view = normalized_view(text)
+    assert view.text == text.lower()
+    assert view.span(3, 7) == (3, 7)
+
+
+@given(st.one_of(any_text, mixed_text, st.text(alphabet=st.characters(codec="utf-8"), max_size=40)))
+def test_each_view_character_comes_from_its_origin(text):
+    view = normalized_view(text, HAN_SPACES)
+    origins = [view.char_origin(i) for i in range(len(view.text))]
+    assert origins == sorted(origins)
+    for i, o in enumerate(origins):
+        assert view.text[i] in normalize_char(text[o]) or view.text[i] == text[o].lower()
+    # What the view leaves out is invisible, or a space between Han characters.
+    for o in set(range(len(text))) - set(origins):
+        assert normalize_char(text[o]) == "" or text[o] == " " or unicodedata.category(text[o]) == "Zs"
