@@ -52,6 +52,7 @@ def test_laws_on_mixed_text(text):
     "Customs，Customs一",  # a phrase that absorbed the ``,`` it became
     "全省  GDP  增长",  # two spaces become one
     "The first line is long enough to be joined\n1、Customs work goes on",  # ``1,`` would be no heading
+    "一一一一一一一一一一一一一一一一一一一一\n1、，",  # nor ``1、`` at the end of a line
 ])
 def test_laws_on_the_cases_the_property_tests_found(text):
     check_laws(text)

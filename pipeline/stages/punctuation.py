@@ -82,7 +82,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         # converted mark brings), so that one round leaves nothing for a second one, nor for cleaning
         # the output again.
         if on("doubled-mark"):
-            doc.apply(NAME, doubled_edits(doc.text, doubled))
+            doc.apply(NAME, doubled_edits(doc.text, doubled, marker_marks(doc.text, heading)))
         text = doc.text
         langs = runs_for(doc, relabel)
         edits: list[Edit] = []
@@ -121,7 +121,9 @@ def _doubled_pattern(conv: Conventions):
     return pattern, {c: cls for cls in classes.values() for c in cls}, starts
 
 
-def doubled_edits(text: str, doubled) -> list[Edit]:
+def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit]:
+    """``keep``: marks of list or heading markers (``1、，`` is no doubled pair: taking the ``，`` would make
+    ``1、`` at a line end no heading)."""
     pattern, class_of, starts = doubled
     rows: list[list] = []  # marks of one class in a row, each pair as the pattern reads it
     for start in starts.finditer(text):  # every start: ``。，。。``, a rejected pair must not hide the next
@@ -137,6 +139,8 @@ def doubled_edits(text: str, doubled) -> list[Edit]:
         if len(row) > 1:
             continue  # three marks or more: an ellipsis or a row of marks (a second look finds the same row)
         m = row[0]
+        if m.start(1) in keep or m.start(3) in keep:
+            continue
         a, b = m.group(1), m.group(3)
         if a.isascii() and b.isascii() and a != ",":
             continue  # ``..``, ``::``: paths and code
