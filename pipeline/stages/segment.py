@@ -184,25 +184,27 @@ _LATIN_BEFORE_HAN = re.compile("e(?=z)")
 def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str], detect) -> None:
     """Latin phrases of four or more words that the detector says are not English become ``other``.
 
-    The detector judges a whole English stretch: the ``en`` tokens that follow one another on a line,
-    clause after clause (a phrase never spans a clause end, but French with commas is still French). It
-    is shown the words alone, one space between them, so that the marks and spaces normalization
-    changes cannot change its answer. A stretch with ``the`` or ``and`` is English without asking."""
+    The detector judges a whole English stretch: the ``en`` tokens that follow one another with nothing
+    but clause-ending marks and spaces between them (a phrase never spans a clause end, but French with
+    commas is still French; ``x = f(y)`` is three stretches). It is shown the words alone, one space
+    between them, so that the marks and spaces normalization changes cannot change its answer. A stretch
+    with ``the`` or ``and`` is English without asking."""
     for m in _ENGLISH_STRETCH.finditer("".join(langs)):
-        first, last = m.start(), m.end()  # tokens [first, last), maybe on several lines
+        first, last = m.start(), m.end()  # tokens [first, last), maybe several stretches
         i = first
-        while i < last:  # a stretch ends at a line end
-            j = last
-            if text.find("\n", starts[i], ends[last - 1]) >= 0:
-                j = i + 1
-                while j < last and "\n" not in text[ends[j - 1]:starts[j]]:
-                    j += 1
+        while i < last:
+            j = i + 1
+            while j < last and not text[ends[j - 1]:starts[j]].strip(_STRETCH_GAP):
+                j += 1
             s, e = starts[i], ends[j - 1]
             if (not _ENGLISH_FUNCTION_WORD.search(text, s, e)
                     and sum(_words(text, starts[k], ends[k]) for k in range(i, j)) >= MIN_DETECT_WORDS
                     and detect(" ".join(w for k in range(i, j) for w in _WORD.findall(text, starts[k], ends[k])))):
                 langs[i:j] = ["o"] * (j - i)
             i = j
+
+
+_STRETCH_GAP = ",.;:!?。 \t"  # what may stand between the phrases of one stretch (the text is folded)
 
 
 def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: list[str],
