@@ -1,7 +1,8 @@
 """Peak memory and speed on one large file (the seed repeated), cleaned piece by piece.
 
-    .venv/bin/python benchmarks/memory.py              # 500 MB, with a report
+    .venv/bin/python benchmarks/memory.py              # 500 MB, default options, with a report
     .venv/bin/python benchmarks/memory.py --mb 100 --whole   # also the whole-document path, for contrast
+    .venv/bin/python benchmarks/memory.py --mb 100 --spam mask   # another spam mode
 
 Runs the real command line in a child process and reads its peak resident memory (``ru_maxrss`` of
 the child, the same figure as ``/usr/bin/time -v``). The file is written to a temporary folder and
@@ -52,8 +53,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=500)
     ap.add_argument("--whole", action="store_true", help="also clean it as one document (needs much memory)")
+    ap.add_argument("--spam", choices=["remove", "mask", "flag"], help="--spam mode (default: duet's default)")
     args = ap.parse_args()
-    forcing = whole_document_stages(Options())
+    options = ["--spam", args.spam] if args.spam else []
+    forcing = whole_document_stages(Options(spam=args.spam) if args.spam else Options())
     if forcing:
         print(f"note: {', '.join(forcing)} need(s) the whole document: the file will not be streamed")
     work = Path(tempfile.mkdtemp(prefix="duet-mem-"))
@@ -61,12 +64,14 @@ def main() -> None:
         big = work / "big.txt"
         size = write_big(big, args.mb) / 1e6
         print(f"file: {size:.0f} MB (the seed repeated)")
-        t, peak = peak_of(["clean", str(big), "-o", str(work / "out"), "--report", str(work / "r.jsonl"), "-q"])
+        t, peak = peak_of(["clean", str(big), "-o", str(work / "out"), "--report", str(work / "r.jsonl"), "-q",
+                           *options])
         report = (work / "r.jsonl").stat().st_size / 1e6
         print(f"pieces (default --stream-above 32MB): {t:6.1f} s  {size / t:5.2f} MB/s  peak RSS {peak:6.0f} MB  "
               f"(report {report:.0f} MB)")
         if args.whole:
-            t, peak = peak_of(["clean", str(big), "-o", str(work / "out2"), "--stream-above", "100GB", "-q"])
+            t, peak = peak_of(["clean", str(big), "-o", str(work / "out2"), "--stream-above", "100GB", "-q",
+                               *options])
             print(f"whole document:                       {t:6.1f} s  {size / t:5.2f} MB/s  peak RSS {peak:6.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -70,9 +70,13 @@ def context(stage, options: Options) -> str:
 
     ``"paragraph"`` promises that ``run(doc)`` on a piece of a document made of whole paragraphs (cut
     after a blank line; ``doc.at_start``, ``doc.at_end`` and ``doc.lang_before`` describe where the piece
-    lies) makes the same edits as on the whole document. A stage declares it with a module attribute
-    ``CONTEXT``, or a function ``context(options)`` when it depends on the options (``variant = "auto"``
-    counts the whole document). A stage that says nothing needs the whole document: the safe default.
+    lies) makes the same edits as on the whole document: no change spans two paragraphs except at the end
+    of the document. A stage that removes text may empty the last pieces or take the first pieces' letters:
+    the streamer then cleans them again with their neighbour (``stream.settled``), so the stage needs no
+    more than its piece. A stage declares it
+    with a module attribute ``CONTEXT``, or a function ``context(options)`` when it depends on the options
+    (``variant = "auto"`` counts the whole document). A stage that says nothing needs the whole document:
+    the safe default. See docs/batch.md.
     """
     declared = getattr(stage, "context", None)
     value = declared(options) if callable(declared) else getattr(stage, "CONTEXT", DOCUMENT)

@@ -4,7 +4,10 @@ A file larger than ``stream_above`` is read and decoded incrementally, cut into 
 ``chunk_size`` characters at blank lines (a piece is always whole paragraphs), and each piece is cleaned
 as a ``Document`` of its own (``at_start``, ``at_end`` and ``lang_before`` say where it lies). This is done
 only when every enabled stage declares that it works on paragraphs (``registry.context``); otherwise the
-file is cleaned whole.
+file is cleaned whole. The cuts are checked again on the cleaned pieces (``settled``): when a stage took
+away what a cut relied on (the last pieces emptied by spam removal, the first pieces left without letters
+once their spam is masked), those pieces are cleaned again joined with their neighbour, so that stages
+never look beyond a piece.
 
 The pieces are stitched into one report that keeps the replay law on the whole file: the changes of
 piece k are shifted by the length of the cleaned output before it, so that, replayed in order, they turn
@@ -19,8 +22,9 @@ import codecs
 import json
 import os
 import tempfile
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 import regex
 
@@ -200,6 +204,54 @@ def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | 
         pos = m.end()
 
 
+# -- settling the cuts after cleaning -----------------------------------------------------------------
+
+
+def settled(raw: Iterable[Piece],
+            clean: Callable[[Piece, str | None], Document]) -> Iterator[tuple[Piece, Document]]:
+    """Clean the pieces in order, each as ``clean(piece, lang_before)``; give out each piece (as finally
+    cut) with its cleaned document.
+
+    The cuts were chosen on the input; cleaning can take away what they relied on. Removing spam can
+    empty pieces: when the file ends with pieces whose output has nothing visible, the end-of-file rules
+    must reach back over the blank lines before them, so they are cleaned again joined with the last
+    piece that kept something visible. Masking spam can take the first piece's only letters: the pieces
+    up to the first one whose output has a letter are cleaned again as one (lines without letters take
+    the language after them). Each piece is cleaned at most twice, and only pieces that failed a rule
+    (plus the one before them) are held back.
+    """
+    held: list[tuple[Piece, Document]] = []  # cleaned, not given out yet
+    lettered = False  # some output so far has a letter
+    for piece in raw:
+        doc = clean(piece, lang_after(held[-1][1]) if held else None)
+        held.append((piece, doc))
+        if not lettered:
+            if not (_LETTER.search(doc.text) or piece.at_end):
+                continue
+            lettered = True
+            if len(held) > 1:  # the first pieces had no letter: clean them as one with this one
+                held = [_again(held, clean)]
+        if piece.at_end:
+            if len(held) > 1 and not _VISIBLE.search(doc.text):
+                held = [_again(held, clean)]  # the end-of-file rules reach back to the last visible text
+            yield from held
+        elif _VISIBLE.search(doc.text):
+            yield from held[:-1]  # cleaned right: visible text follows them
+            del held[:-1]
+
+
+def _again(held: list[tuple[Piece, Document]], clean) -> tuple[Piece, Document]:
+    """The held pieces joined into one, cleaned again from the first one's place."""
+    first, last = held[0][0], held[-1][0]
+    piece = Piece("".join(p.text for p, _ in held), first.start, first.at_start, last.at_end)
+    return piece, clean(piece, held[0][1].lang_before)
+
+
+def lang_after(doc: Document) -> str | None:
+    """The language at the end of a cleaned piece: the next piece's ``lang_before``."""
+    return doc.segments[-1].lang if doc.segments else doc.lang_before
+
+
 # -- the report, spilled to disk -------------------------------------------------------------------
 
 
@@ -275,18 +327,20 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     out_len = 0
     lines_before = 0
     pending_segment = None
-    problems_used = 0
     changes = spam = untranslated = 0
+
+    def clean(piece: Piece, lang_before: str | None) -> Document:
+        doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
+                       at_end=piece.at_end, lang_before=lang_before)
+        problems = decoder.problems  # sorted by offset; the piece's text is decoded, so are its problems
+        end = piece.start + len(piece.text)
+        for offset, message in problems[bisect_left(problems, (piece.start,)):bisect_left(problems, (end,))]:
+            doc.flag("decode", "invalid-utf8", offset - piece.start, offset - piece.start + 1, message)
+        return pipeline.run(doc)
+
     try:
         cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
-        for piece in pieces(decoder.blocks(), chunk_size, cut_at=cut_at):
-            doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
-                           at_end=piece.at_end, lang_before=pending_segment.lang if pending_segment else None)
-            while problems_used < len(decoder.problems) and decoder.problems[problems_used][0] < piece.start + len(piece.text):
-                offset, message = decoder.problems[problems_used]
-                doc.flag("decode", "invalid-utf8", offset - piece.start, offset - piece.start + 1, message)
-                problems_used += 1
-            pipeline.run(doc)
+        for piece, doc in settled(pieces(decoder.blocks(), chunk_size, cut_at=cut_at), clean):
             changes += len(doc.changes)
             spam += spam_removed(doc.changes)
             if sink is not None:
@@ -312,8 +366,6 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                     if pending_segment is not None:
                         spills["segments"].items([pending_segment.to_dict()])
                     pending_segment = type(seg)(s["start"], s["end"], s["lang"])
-            elif doc.segments:
-                pending_segment = doc.segments[-1]
             merge_stats(stats, document_stats(doc))
             out_len += len(doc.text)
         if report and pending_segment is not None:

@@ -57,7 +57,8 @@ REMOVE = [
      ["spam-promotion"]),  # text before the first signal is not the promotion's
     ("工作取得新进展。九游娱乐,九游娱乐官网,九游app,九游会真人", "工作取得新进展。", ["spam-stuffing"]),
     ("九游娱乐,九游app,亚博体育官网\n\n《2024欧洲杯下注平台》\n正文", "正文",
-     ["spam-stuffing", "spam-title", "spam-space"]),  # a run of stuffing stops at the line end
+     ["spam-stuffing", "spam-title", "spam-space", "spam-space"]),  # a run of stuffing stops at the line end;
+    # each emptied paragraph goes in a change of its own (a large file cut between them records the same)
     ("Customs《2024欧洲杯下注平台》,\u3000Customs", "Customs, Customs", ["spam-title", "spam-space"]),
     ("深入学习贯彻《２０２４欧洲杯下注平台》精神。", "深入学习贯彻精神。", ["spam-title"]),
     ("认真落实《2024欧\u200b洲杯下注平台》的各项要求。", "认真落实的各项要求。", ["spam-title"]),
@@ -77,6 +78,20 @@ def test_remove(before, after, rules):
         else:
             assert c.score is None  # a repair is not spam itself
     assert run_stage(doc.text).changes == []  # nothing left to find
+
+
+def test_each_emptied_paragraph_is_a_change_of_its_own_and_the_end_takes_the_blank_line_before():
+    doc = run_stage("正文。\n\n开云体育官网\n\n开云体育官网\n\n下文。")
+    assert doc.text == "正文。\n\n下文。"
+    assert [(c.rule, c.before) for c in doc.changes if c.rule == "spam-space"] == [
+        ("spam-space", "\n\n"), ("spam-space", "\n\n")]  # the same changes as two pieces of a large file
+    doc = run_stage("正文。\n\n开云体育官网\n\n开云体育官网\n")
+    assert doc.text == "正文。\n"
+    assert [(c.rule, c.before, c.after) for c in doc.changes if c.rule == "spam-space"] == [
+        ("spam-space", "\n\n\n\n\n", "\n")]
+    piece = Document("开云体育官网\n\n", at_end=False)  # a piece of a large file, not its end
+    stage.setup(Options())(piece)
+    assert piece.text == ""
 
 
 def test_traditional_script_spam_is_found_before_the_variant_stage_converts_it():

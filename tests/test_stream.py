@@ -3,20 +3,22 @@ file, bounded pieces, incremental decoding."""
 
 import io
 import json
+import re
 from collections import Counter
 
 import pytest
 from hypothesis import given, strategies as st
 
 from pipeline import Pipeline
-from pipeline.document import replay
+from pipeline.document import Document, Edit, replay
 from pipeline.registry import DOCUMENT, PARAGRAPH, context, whole_document_stages
+from pipeline.report import LineIndex, findings
 from pipeline.stages.decode import DecodeError, decode
-from pipeline.stream import StreamDecoder, boundary, clean_stream, pieces
-from strategies import mixed_text
+from pipeline.stream import Piece, StreamDecoder, boundary, clean_stream, pieces, settled
+from strategies import SPAM, mixed_text
 
-# --spam remove and mask need the whole document (docs/spam.md); flag keeps the spam stage in these tests.
-PIPELINE = Pipeline(spam="flag")
+PIPELINE = Pipeline()  # the defaults: --spam remove
+PIPELINES = {"remove": PIPELINE, "mask": Pipeline(spam="mask"), "flag": Pipeline(spam="flag")}
 
 
 def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
@@ -30,15 +32,15 @@ def stream(text_or_bytes, size, pipeline=PIPELINE, check=False):
     return sink.getvalue().decode("utf-8"), report, result, findings
 
 
-def same_as_whole(text, size):
+def same_as_whole(text, size, pipeline=PIPELINE):
     data = text.encode("utf-8")
     try:
-        whole = PIPELINE.clean_bytes(data)
+        whole = pipeline.clean_bytes(data)
     except DecodeError:  # binary-looking input: an error either way
         with pytest.raises(DecodeError):
-            stream(data, size)
+            stream(data, size, pipeline)
         return None
-    out, report, _, _ = stream(data, size)
+    out, report, _, _ = stream(data, size, pipeline)
     assert out == whole.text
     assert replay(decode(data).text, report["changes"]) == out  # the replay law on the whole file
     key = lambda c: (c["stage"], c["rule"], c["before"], c["after"])  # noqa: E731
@@ -48,30 +50,73 @@ def same_as_whole(text, size):
     return report
 
 
-paragraphs = st.lists(mixed_text, min_size=1, max_size=8).map(
+# Paragraphs of mixed text, and paragraphs of nothing but spam (with the marks, years and spaces that
+# stand around it), so that removing it empties whole pieces, the first and the last ones included.
+spam_paragraph = st.lists(st.sampled_from([*SPAM, "，", "。", "2023", " ", "\n", "\u200b"]), min_size=1, max_size=4)
+paragraphs = st.lists(st.one_of(mixed_text, spam_paragraph.map("".join)), min_size=1, max_size=8).map(
     lambda ps: "".join(p + sep for p, sep in zip(ps, ["\n\n", "\r\n\r\n", "\n \n\n", "\n\n\n\n", "\n"] * 2)))
 
 
-@given(paragraphs, st.integers(min_value=1, max_value=60))
-def test_pieces_clean_like_the_whole_document(text, size):
-    same_as_whole(text, size)
+@given(paragraphs, st.integers(min_value=1, max_value=60), st.sampled_from(sorted(PIPELINES)))
+def test_pieces_clean_like_the_whole_document(text, size, spam):
+    same_as_whole(text, size, PIPELINES[spam])
 
 
-def test_the_seed_in_small_pieces_is_the_seed_cleaned_whole(seed_text):
-    text = (seed_text + "\r\n\r\n\n  \n") * 3 + "2023\n\n\u200b\n\n"
-    report = same_as_whole(text, 500)
-    assert report["stats"]["streamed"] is True
-    assert report["stats"]["output_chars"] == len(PIPELINE.clean(text).text)
+SPAM_AT_THE_EDGES = [
+    "X好。\n\n开云体育官网\n",  # the last piece emptied: the blank line before it goes too
+    "X好。\n\n开云体育官网\n\n开云体育官网\n\u200b\n",  # the last two pieces emptied
+    "X好。\n\n开云体育官网\n\n开云体育官网\n\nY好。\n",  # two emptied paragraphs, a change each
+    "开云体育官网\n\n开云体育官网\n\nY好。\n",  # the first pieces emptied
+    "“开云体育官网”，\n\nHello, world.\n",  # masked: the first piece loses its only letters
+    "开云体育官网 2023，\n\n开云体育官网\n\nHello, world.\n",
+]
 
 
-def test_the_report_line_is_what_a_whole_document_writes(seed_text):
-    from pipeline.report import report_object
+def whole_findings(text, pipeline):
+    """``duet check`` lines for the document cleaned whole."""
+    index = LineIndex(text)
+    return [f"big.txt:{':'.join(map(str, index.line_col(f.offset)))}: {f.rule}: {f.message}"
+            for f in findings(pipeline.clean(text))]
 
-    _, report, result, _ = stream(seed_text, 10**9)  # one piece
-    whole = report_object(PIPELINE.clean(seed_text), "big.txt")
-    del report["stats"]["streamed"]
-    assert report["changes"] == whole["changes"] and report["segments"] == whole["segments"]
-    assert report["stats"]["changes_by_stage"] == whole["stats"]["changes_by_stage"]
+
+@pytest.mark.parametrize("spam", ["remove", "mask"])
+@pytest.mark.parametrize("text", SPAM_AT_THE_EDGES)
+def test_spam_emptying_a_piece_cleans_like_the_whole_document(text, spam):
+    for size in (1, 8, 20):
+        same_as_whole(text, size, PIPELINES[spam])
+        assert stream(text, size, PIPELINES[spam], check=True)[3] == whole_findings(text, PIPELINES[spam])
+
+
+def settle(texts):
+    """``settled`` on pieces of these texts, with a stage that removes every S with the line breaks after
+    it: (pieces given out, texts cleaned, in order)."""
+    raw, start = [], 0
+    for i, text in enumerate(texts):
+        raw.append(Piece(text, start, i == 0, i == len(texts) - 1))
+        start += len(text)
+    seen = []
+
+    def clean(piece, lang_before):
+        seen.append(piece.text)
+        doc = Document(piece.text, at_start=piece.at_start, at_end=piece.at_end, lang_before=lang_before)
+        doc.apply("test", [Edit(m.start(), m.end(), "", "S") for m in re.finditer(r"S\n*", piece.text)])
+        return PIPELINE.run(doc)
+
+    return [(p.text, p.start, p.at_start, p.at_end, d.text) for p, d in settled(raw, clean)], seen
+
+
+def test_the_first_pieces_without_letters_are_cleaned_again_as_one():
+    given, seen = settle(["2023\n\n", "S\n\n", "abc\n\n", "def\n"])
+    assert given == [("2023\n\nS\n\nabc\n\n", 0, True, False, "2023\n\nabc\n\n"), ("def\n", 14, False, True, "def\n")]
+    assert seen == ["2023\n\n", "S\n\n", "abc\n\n", "2023\n\nS\n\nabc\n\n", "def\n"]
+
+
+def test_emptied_pieces_at_the_end_are_cleaned_again_with_the_last_visible_one():
+    given, seen = settle(["abc\n\n", "S\n\n", "def\n\n", "S\n\n", "S\n"])
+    assert given == [("abc\n\n", 0, True, False, "abc\n\n"), ("S\n\n", 5, False, False, ""),  # text follows
+                     ("def\n\nS\n\nS\n", 8, False, True, "def\n")]  # the end keeps one line break
+    assert seen == ["abc\n\n", "S\n\n", "def\n\n", "S\n\n", "S\n", "def\n\nS\n\nS\n"]
+    assert settle(["S\n\n", "S\n"])[0] == [("S\n\nS\n", 0, True, True, "")]
 
 
 def test_cuts_fall_after_blank_lines_before_a_visible_line():
@@ -160,9 +205,9 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 
     from pipeline.options import Options
 
-    assert whole_document_stages(Options()) == ["spam"]  # removing spam can empty a piece's edge
-    assert whole_document_stages(Options(spam="flag")) == []
-    assert whole_document_stages(Options(to="en", spam="flag")) == ["translate"]  # units belong to the whole document
+    assert whole_document_stages(Options()) == []
+    assert whole_document_stages(Options(spam="mask")) == []
+    assert whole_document_stages(Options(to="en")) == ["translate"]  # units belong to the whole document
     assert context(SimpleNamespace(NAME="x"), Options()) == DOCUMENT
     auto = SimpleNamespace(NAME="variant", context=lambda o: DOCUMENT if o.variant == "auto" else PARAGRAPH)
     assert context(auto, Options(variant="auto")) == DOCUMENT
@@ -172,13 +217,14 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 # -- large documents in memory, a few paragraphs at a time (Pipeline._run_in_pieces) ----------------
 
 
-IN_PIECES = Pipeline(spam="flag")  # a stage that needs the whole document (spam removal) keeps it whole
-IN_PIECES.piece_chars = 20  # every document of a few paragraphs is cut
+IN_PIECES = {mode: Pipeline(spam=mode) for mode in PIPELINES}
+for _p in IN_PIECES.values():
+    _p.piece_chars = 20  # every document of a few paragraphs is cut
 
 
-def same_in_pieces(data: bytes):
-    whole = PIPELINE.clean_bytes(data)
-    cut = IN_PIECES.clean_bytes(data)
+def same_in_pieces(data: bytes, spam: str = "remove"):
+    whole = PIPELINES[spam].clean_bytes(data)
+    cut = IN_PIECES[spam].clean_bytes(data)
     assert cut.text == whole.text
     assert replay(decode(data).text, [c.to_dict() for c in cut.changes]) == cut.text
     key = lambda c: (c.stage, c.rule, c.before, c.after)  # noqa: E731 (same changes, piece after piece)
@@ -192,10 +238,10 @@ def same_in_pieces(data: bytes):
     return cut
 
 
-@given(paragraphs)
-def test_a_large_document_is_cleaned_in_pieces_like_the_whole(text):
+@given(paragraphs, st.sampled_from(sorted(PIPELINES)))
+def test_a_large_document_is_cleaned_in_pieces_like_the_whole(text, spam):
     try:
-        same_in_pieces(text.encode("utf-8"))
+        same_in_pieces(text.encode("utf-8"), spam)
     except DecodeError:
         pass  # binary-looking input: an error either way (the whole document's error is raised first)
 
@@ -208,7 +254,27 @@ def test_the_seed_repeated_is_cleaned_in_pieces_like_the_whole(seed_text):
 
 
 def test_a_document_that_a_stage_needs_whole_is_not_cut(seed_text):
-    whole = Pipeline()  # spam removal needs the whole document
+    whole = Pipeline(variant="auto")  # the majority script of the whole document decides
     whole.piece_chars = 20
     doc = whole.clean(seed_text * 2)
     assert len(doc.batches) == len(whole.clean(seed_text).batches)
+
+
+def test_the_command_line_streams_a_large_file_with_the_default_options(tmp_path, seed_text):
+    import subprocess
+
+    from conftest import duet_command
+
+    big = tmp_path / "big.txt"
+    big.write_text(seed_text * 3 + "\n\n开云体育官网\n", encoding="utf-8")  # the file ends with spam
+    outs = {}
+    for name, extra in (("whole", []), ("pieces", ["--stream-above", "1KB", "--chunk-size", "4KB"])):
+        r = subprocess.run([*duet_command(), "clean", str(big), "-o", str(tmp_path / name),
+                            "--report", str(tmp_path / f"{name}.jsonl"), *extra], capture_output=True)
+        assert r.returncode == 0, r.stderr
+        outs[name] = json.loads((tmp_path / f"{name}.jsonl").read_text(encoding="utf-8"))
+    assert outs["pieces"]["stats"]["streamed"] is True and "streamed" not in outs["whole"]["stats"]
+    out = (tmp_path / "pieces" / "big.txt").read_text(encoding="utf-8")
+    assert out == (tmp_path / "whole" / "big.txt").read_text(encoding="utf-8") and out.endswith("。\n")
+    assert replay(big.read_text(encoding="utf-8"), outs["pieces"]["changes"]) == out
+    assert outs["pieces"]["segments"] == outs["whole"]["segments"]

@@ -403,8 +403,8 @@ def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]]
                 lang = before or after or o[3]
             else:
                 lang = o[3]  # the two sides disagree: what it quotes
-        else:
-            lang = right if opening else left
+        else:  # alone: the language of what it opens or closes, else of the other side
+            lang = (right or left) if opening else (left or right)
         if lang == "zh":
             target = zh_open if opening else zh_close
         elif lang == "en":

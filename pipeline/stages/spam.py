@@ -35,13 +35,10 @@ RULES = (*REMOVALS, "spam-dangling", "spam-space")
 MAX_ROUNDS = 5
 
 
-def context(options: Options) -> str:
-    """How much of a document the stage needs (docs/batch.md). ``flag`` changes nothing and a span's
-    score depends on nothing beyond its paragraph: large files can go piece by piece. ``remove`` and
-    ``mask`` need the whole document: they can take every letter of the first piece or every visible
-    line of the last one, and the cuts between pieces rely on those (the first piece holds a letter,
-    the last one something visible)."""
-    return "paragraph" if options.spam == "flag" else "document"
+# Works on any run of whole paragraphs, in every mode (docs/batch.md): a span's score and every repair
+# stay within the span's paragraph, and a removal that empties a piece of a large file is settled by the
+# streamer (the piece is cleaned again with its neighbour). The end-of-document rule uses ``doc.at_end``.
+CONTEXT = "paragraph"
 
 
 # What may be left between two removed titles: ``《A》和《B》``, ``《A》、《B》``, ``"A" and "B"``.
@@ -191,10 +188,11 @@ def _space_edits(at_end: bool, text: str, points: list[int]) -> list[Edit]:
         if new != text[rs:re_]:
             edits[rs] = Edit(rs, re_, new, "spam-space")
     covered = -1
-    for group in _line_groups(text, sorted(emptied)):
-        if group[0] <= covered:
-            continue  # taken with the blank lines after an earlier group
-        edit = _emptied_lines_edit(text, group[0], _line(text, group[-1])[1], at_end)
+    groups = _line_groups(text, sorted(emptied))
+    for group, after in zip(groups, [g[0] for g in groups[1:]] + [len(text)]):
+        if group[0] < covered or covered == len(text):
+            continue  # taken with the blank lines at the end of the document
+        edit = _emptied_lines_edit(text, group[0], _line(text, group[-1])[1], at_end, after)
         edits[edit.start] = edit
         covered = edit.end
     return list(edits.values())
@@ -217,15 +215,17 @@ def _line_groups(text: str, starts: list[int]) -> list[list[int]]:
     return groups
 
 
-def _emptied_lines_edit(text: str, gs: int, ge: int, at_end: bool) -> Edit:
+def _emptied_lines_edit(text: str, gs: int, ge: int, at_end: bool, limit: int) -> Edit:
     """Lines ``[gs, ge)`` left blank by removals go with their line breaks.
 
     After a line with text, each goes with its own line break (``X\nspam\nY`` → ``X\nY``). At a
     paragraph's start (after a blank line, or at the start of the text) the line breaks after them go too,
-    so that the blank line before stays the one paragraph break (``X\n\nspam\n\nY`` → ``X\n\nY``). None of
-    this reaches beyond the paragraph, except at the end of a document: when nothing visible follows, the
-    blank line before goes as well, as the invisible stage would take it (the reason ``--spam remove``
-    needs the whole document)."""
+    so that the blank line before stays the one paragraph break (``X\n\nspam\n\nY`` → ``X\n\nY``), but
+    never past ``limit``, where the next emptied lines start: each emptied paragraph is its own change, so
+    that a document cleaned piece by piece records the same changes (docs/batch.md). Nothing reaches
+    beyond the paragraph, except at the end of a document: when nothing visible follows, the blank line
+    before goes as well, as the invisible stage would take it, in one change with every emptied line
+    after it (a large file's streamer joins an emptied last piece to the one before for this)."""
     n = len(text)
     j = ge
     while j < n and text[j].isspace():
@@ -234,7 +234,7 @@ def _emptied_lines_edit(text: str, gs: int, ge: int, at_end: bool) -> Edit:
     next_line = text.rfind("\n", ge, j) + 1 if visible_after else n  # keeps the next line's indentation
     prev_blank = gs == 0 or not text[text.rfind("\n", 0, gs - 1) + 1:gs - 1].strip()
     if visible_after or not at_end:  # a piece that is not the document's end: its next piece has text
-        end = next_line if prev_blank else min(ge + 1, n)
+        end = min(next_line, limit) if prev_blank else min(ge + 1, n)
         return Edit(gs, end, "", "spam-space")
     if gs == 0 or not prev_blank:
         return Edit(gs, n, "", "spam-space")  # the whole text, or the last lines: ``X\nspam`` → ``X\n``
