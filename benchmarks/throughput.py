@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/throughput.py            # MB/s, best of 3, on the seed repeated to 10 MB
     .venv/bin/python benchmarks/throughput.py --profile  # where the time goes (cProfile, top functions)
+    .venv/bin/python benchmarks/throughput.py --stages   # CPU time of each stage (one document, best run)
+    .venv/bin/python benchmarks/throughput.py --spam flag          # options of the pipeline, as on the
+    .venv/bin/python benchmarks/throughput.py --disable spam       # command line
 
 autocorrect-py is optional: ``.venv/bin/pip install -r benchmarks/requirements.txt``. It only fixes
 spacing and punctuation; duet runs every stage it has and records every change.
@@ -12,11 +15,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import time
 
 from common import best_of, repeated
 
 from pipeline import Pipeline
-from pipeline.registry import STAGES
+from pipeline.document import Document
 
 
 def main() -> None:
@@ -24,12 +28,19 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--stages", action="store_true", help="the CPU time of each stage")
+    ap.add_argument("--disable", action="append", default=[], help="a stage or rule, as --disable of duet")
+    ap.add_argument("--spam", default=None, help="remove, mask or flag, as --spam of duet")
     args = ap.parse_args()
     text = repeated(int(args.mb * 1e6))
     mb = len(text.encode("utf-8")) / 1e6
-    pipeline = Pipeline()
-    print(f"text: {mb:.1f} MB (the seed repeated); stages: {', '.join(s.NAME for s in STAGES)}; "
-          f"best of {args.runs}, CPU time of one process (one core)")
+    pipeline = Pipeline(disable=args.disable, **({"spam": args.spam} if args.spam else {}))
+    print(f"text: {mb:.1f} MB (the seed repeated); stages: {', '.join(n for n, _ in pipeline.stages)}"
+          f"{' (spam: ' + args.spam + ')' if args.spam else ''}; best of {args.runs}, CPU time of one process "
+          f"(one core)")
+    if args.stages:
+        print_stage_times(pipeline, text, args.runs)
+        return
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(pipeline.clean_bytes, text.encode("utf-8"))
@@ -45,6 +56,22 @@ def main() -> None:
         return
     t = best_of(args.runs, lambda: autocorrect_py.format(text))
     print(f"autocorrect-py format():                        {mb / t:6.2f} MB/s  ({t:.2f} s)")
+
+
+def print_stage_times(pipeline: Pipeline, text: str, runs: int) -> None:
+    """Each stage's CPU time on the text as one document (the best of ``runs``), run as ``Pipeline.run``
+    runs them when the document is not cut into pieces."""
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        doc = Document(text)
+        for name, run in pipeline.stages:
+            start = time.process_time()
+            run(doc)
+            best[name] = min(best.get(name, float("inf")), time.process_time() - start)
+    total = sum(best.values())
+    for name, t in best.items():
+        print(f"  {name:14s} {t:6.2f} s  {t / total:6.1%}")
+    print(f"  {'all':14s} {total:6.2f} s")
 
 
 if __name__ == "__main__":

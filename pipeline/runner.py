@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from bisect import bisect_left
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import regex
 
-from .document import Document, Edit, Segment
+from .document import Document, Edit, Flag, Segment
 from .options import Options, make_options
-from .registry import build
+from .registry import build, whole_document_stages
 from .stages.decode import decode
+from .stream import Piece, boundary, pieces, settled
 
 FORMATS_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -22,9 +26,14 @@ class Pipeline:
     >>> result.text, result.changes, result.flags, result.segments
     """
 
+    # A larger text document is cleaned a few paragraphs at a time (``_run_in_pieces``).
+    piece_chars = 1 << 18
+
     def __init__(self, options: Options | None = None, **overrides: Any):
         self.options = make_options(options, **overrides)
         self.stages = build(self.options)
+        self._by_pieces = not whole_document_stages(self.options)
+        self._cut_at = boundary(self.options.enabled("line-end"), self.options.enabled("trailing-space"))
 
     def clean(self, text: str, *, source: str = "-", format: str | None = None) -> Document:
         """Clean decoded text. The result carries ``text``, ``changes``, ``flags`` and ``segments``."""
@@ -42,13 +51,86 @@ class Pipeline:
 
     def run(self, doc: Document) -> Document:
         doc.stats.setdefault("input_chars", len(doc.text))
-        replace_lone_surrogates(doc)
-        for _name, run in self.stages:
-            run(doc)
+        replace_lone_surrogates(doc)  # a change: such a document is then cleaned whole
+        with _no_cycle_collection():
+            if (self._by_pieces and doc.format == "text" and len(doc.text) > 2 * self.piece_chars
+                    and not (doc.changes or doc.segments or doc.blocks or doc.protected)):
+                self._run_in_pieces(doc)
+            else:
+                for _name, run in self.stages:
+                    run(doc)
         if not doc.segments and doc.text:
             doc.segments = [Segment(0, len(doc.text), "other")]
         doc.flags.sort(key=lambda f: (f.start, f.end))
         return doc
+
+    def _run_in_pieces(self, doc: Document) -> None:
+        """Clean a large document a few paragraphs at a time, as large files are (pipeline/stream.py,
+        docs/batch.md): every stage works on whole paragraphs, so the output, flags and runs are those of
+        the whole document and the changes the same ones, piece after piece (their log replays as
+        always). Each piece's text and lists stay small enough for the processor's caches: 10-15% faster
+        on the 10 MB benchmark."""
+        flags = sorted(doc.flags, key=lambda f: f.start)  # from decoding: offsets into the input
+        starts = [f.start for f in flags]
+        texts: list[str] = []
+        changes: list = []
+        batches: list[int] = []
+        out_flags: list[Flag] = []
+        segments: list[Segment] = []
+        blocks: list = []
+        protected: list[tuple[int, int]] = []
+        out = 0  # length of the output so far
+
+        def clean(piece: Piece, lang_before: str | None) -> Document:
+            part = Document(piece.text, source=doc.source, format=doc.format,
+                            lang_before=doc.lang_before if piece.at_start else lang_before,
+                            at_start=doc.at_start and piece.at_start, at_end=doc.at_end and piece.at_end)
+            end = piece.start + len(piece.text)
+            for f in flags[bisect_left(starts, piece.start):bisect_left(starts, end)]:
+                part.flag(f.stage, f.rule, f.start - piece.start, f.end - piece.start, f.message)
+            for _name, run in self.stages:
+                run(part)
+            return part
+
+        size, text = self.piece_chars, doc.text
+        chunks = (text[i:i + size] for i in range(0, len(text), size))  # small ones: the rest is never copied
+        # ``settled``: pieces that spam removal emptied or left without letters are cleaned again with
+        # their neighbour, as when a large file streams.
+        for _piece, part in settled(pieces(chunks, size, cut_at=self._cut_at), clean):
+            batches += [len(changes) + b for b in part.batches]
+            for item in (*part.changes, *part.flags, *part.blocks):
+                item.start += out
+                item.end += out
+            changes += part.changes
+            out_flags += part.flags
+            blocks += part.blocks
+            protected += [(s + out, e + out) for s, e in part.protected]
+            for seg in part.segments:  # runs of one language that meet at the cut are one run
+                seg.start += out
+                seg.end += out
+                if segments and segments[-1].lang == seg.lang and segments[-1].end == seg.start:
+                    segments[-1].end = seg.end
+                else:
+                    segments.append(seg)
+            texts.append(part.text)
+            out += len(part.text)
+        doc.text = "".join(texts)
+        doc.changes, doc.batches, doc.flags = changes, batches, out_flags
+        doc.segments, doc.blocks, doc.protected = segments, blocks, protected
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The stages make no reference cycles but hundreds of thousands of change records, matches and
+    edits per 10 MB: Python's cycle collector would walk all of them again and again for nothing
+    (a tenth of the time on a large document). Reference counting frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _SURROGATE = regex.compile("[\ud800-\udfff]")

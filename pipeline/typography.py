@@ -1,5 +1,6 @@
 """What the normalization stages share: character classes, the conventions in ``rules/normalize.toml``,
-a fast language lookup and URL protection.
+the fold of the forms they convert into one another (read by the segment stage), a fast language lookup
+and URL protection.
 
 The stages (width, numbers, punctuation, spacing) each import what they need from here; this module
 edits nothing itself.
@@ -7,7 +8,8 @@ edits nothing itself.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +20,7 @@ import regex
 from .document import Document, Segment
 from .rulepatterns import BoundedPattern, bounded_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
+from .script_classes import LATIN as LATIN_RANGES
 
 FW_OPEN = "“‘《（【〔「『〈"  # full-width opening marks: no space after them
 FW_CLOSE = "”’》）】〕」』〉"  # full-width closing marks: no space before them
@@ -26,8 +29,11 @@ ASCII_CLAUSE = ",.;:?!"
 CLOSING = FW_CLOSE + "\"')]"  # what may stand between a word and the mark that ends its clause
 OPENING = FW_OPEN + "\"'(["
 
+# A letter or Han character, in ``regex`` syntax (its \p{...} classes scan fast): what decides a mark's
+# language. (The segment stage's ranges in pipeline/script_classes.py also count the code points reserved
+# for later Han.)
+CONTENT_CLASS = r"[\p{Han}〇々\p{Latin}]"
 _HAN = regex.compile(r"[\p{Han}〇々]")
-_LATIN = regex.compile(r"\p{Latin}")
 _URL = regex.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；：！？“”‘’（）《》\p{Han}]*[^\s<>\"'，。；：！？“”‘’（）《》\p{Han}.,;:!?)]"
     r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
@@ -44,96 +50,163 @@ def space_chars() -> str:
 
 
 def is_han(c: str) -> bool:
-    # The common block first: the regex is ten times slower than two comparisons.
-    return "\u4e00" <= c <= "\u9fff" or c >= "\u3005" and _HAN.match(c) is not None
+    # Comparisons settle the common cases: the regex is ten times slower. No Han below U+3005 nor among
+    # the half- and full-width forms (U+FF00-U+FFEF: ``，`` ``！`` ``Ａ``).
+    if c < "\u3005":
+        return False
+    if "\u4e00" <= c <= "\u9fff":
+        return True
+    return not "\uff00" <= c <= "\uffef" and _HAN.match(c) is not None
 
 
 def is_latin(c: str) -> bool:
-    if c.isascii():
-        return c.isalpha()
-    return _LATIN.match(c) is not None
+    return c in LATIN_CHARS
+
+
+def _chars_of(ranges: str) -> frozenset[str]:
+    """The characters of a character class body made of ``\\uXXXX`` / ``\\UXXXXXXXX`` ranges."""
+    out: set[str] = set()
+    for m in re.finditer(r"\\(?:u([0-9a-f]{4})|U([0-9a-f]{8}))(?:-\\(?:u([0-9a-f]{4})|U([0-9a-f]{8})))?", ranges):
+        first = int(m.group(1) or m.group(2), 16)
+        last = int(m.group(3) or m.group(4), 16) if (m.group(3) or m.group(4)) else first
+        out.update(map(chr, range(first, last + 1)))
+    return frozenset(out)
+
+
+# \p{Latin} as a set (1,600 characters): one lookup, whatever the character (hot loops test
+# ``c in LATIN_CHARS`` themselves: a function call costs as much as the test).
+LATIN_CHARS = _chars_of(LATIN_RANGES)
 
 
 def is_fullwidth_mark(c: str) -> bool:
     return bool(c) and (c in FW_OPEN or c in FW_CLOSE or c in FW_CLAUSE)
 
 
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """The URLs and e-mail addresses in ``text``."""
+    if "://" in text or "www." in text or "@" in text:
+        return [m.span() for m in _URL.finditer(text)]
+    return []
+
+
 def protect_urls(doc: Document) -> None:
     """Mark URLs and e-mail addresses as protected: no normalization rule may edit inside them."""
-    text = doc.text
-    if "://" in text or "www." in text or "@" in text:
-        spans = [m.span() for m in _URL.finditer(text)]
-        if spans:
-            doc.protect(spans)
+    spans = url_spans(doc.text)
+    if spans:
+        doc.protect(spans)
 
 
-def segmenter(options) -> Callable[[str], list[Segment]]:
-    """The language runs of a text, by the same configured segmenter as the segment stage."""
-    from .stages import segment
-
-    relabel = segment.setup(options)
-
-    def run(text: str, lang_before: str | None = None) -> list[Segment]:
-        scratch = Document(text, lang_before=lang_before)
-        relabel(scratch)
-        return scratch.segments
-
-    return run
-
-
-def resegmenter(options) -> Callable[[Document], None]:
-    """Label the language runs again when a stage after ``segment`` has changed the text.
-
-    Segments are moved through each edit, not recomputed: after ``5。780`` became ``5.780`` the moved
-    runs may say something that the segment stage, run on the cleaned text, will not. Deciding on
-    fresh runs is what makes cleaning the output again change nothing."""
-    runs_of = segmenter(options)
-
-    def run(doc: Document) -> None:
-        if doc.segments and any(c.stage not in _BEFORE_SEGMENT for c in doc.changes):
-            doc.segments = runs_of(doc.prose_view(), doc.lang_before)
-
-    return run
+def without_urls(text: str) -> str:
+    """``text`` with every URL and e-mail address blanked (same length): how the segment stage reads it,
+    whether the normalization stages have protected the URLs yet or not, so that the runs are the same
+    before and after (``www.leyu88.com，`` must not end an English clause on one run and not the next)."""
+    spans = url_spans(text)
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for s, e in spans:
+        pieces += [text[pos:s], " " * (e - s)]
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
-_BEFORE_SEGMENT = {"invisible", "structure"}
-# A quote: any double quote, a single one unless it is an apostrophe (a Latin letter on both sides).
-_QUOTE = regex.compile(r"[\"“”＂]|(?<!\p{Latin})['‘’＇]|['‘’＇](?!\p{Latin})")
+# -- the forms normalization converts between ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormFold:
+    """Every set of characters that the normalization stages convert into one another, folded to one
+    representative (same length, so offsets stay valid). A decision read on the folded text cannot
+    change when those stages convert a character: this is what keeps cleaning the output again a no-op.
+
+    The sets: full-width letters, digits and symbols and their ASCII forms (width); the Chinese and
+    English forms of each clause-ending mark (``，`` ``、`` ``,``; ``；`` ``;`` ...), of each quote
+    (``“`` ``”`` ``"`` ``＂``) and bracket (``（`` ``(``) (punctuation); U+3000 and the odd spaces and an
+    ordinary space (spacing). A full stop is the exception: ``。`` and a ``.`` followed by a space, Han or
+    a mark end a clause wherever they stand, while a ``.`` before a Latin letter or a digit joins a word
+    (``Node.js``, ``3.5``); so ``。`` stays ``。`` (``X。Y`` becomes ``X. Y``, never ``X.Y``), except between
+    digits, where the numbers stage makes it a decimal point. The one change the fold cannot undo is a
+    space put in or taken out: readers of the folded text treat a run of spaces like no space where the
+    spacing stage may do either."""
+
+    table: dict[str, str]
+    chars: re.Pattern  # any character of the table
+
+    def __call__(self, text: str) -> str:
+        # One ``str.replace`` per form present: five times faster than ``str.translate`` on Chinese text.
+        for form in set(self.chars.findall(text)):
+            text = text.replace(form, self.table[form])
+        if "。" in text:
+            text = _STOP_BETWEEN_DIGITS.sub(".", text)
+        return text
 
 
-def decision_view(text: str) -> str:
-    """``text`` as the normalization rules read it to label language runs (same length).
-
-    The runs depend on the form of quotes (``"`` joins two Latin words, ``'`` ends one, ``“`` opens a
-    run) and of spaces (U+3000 does not join two words, a space does). The rules that change those
-    decide on runs of this view, which their own edits cannot move: every quote becomes a character the
-    segmenter ignores, every odd space an ordinary one."""
-    return _odd_spaces().sub(" ", _QUOTE.sub("\ue000", text))
+_STOP_BETWEEN_DIGITS = re.compile(r"。(?=\d)(?<=\d。)")  # the lookbehind only at a 。: fast
 
 
-@lru_cache(maxsize=1)
-def _odd_spaces() -> regex.Pattern:
-    return regex.compile("[" + regex.escape(space_chars().replace(" ", "")) + "]")
+def form_fold(extra: Iterable[str | Path] = ()) -> FormFold:
+    """The fold of the shipped conventions with the user's ``--rules`` files (built once per set)."""
+    return _fold(tuple(str(p) for p in extra))
+
+
+@lru_cache(maxsize=8)
+def _fold(extra: tuple[str, ...]) -> FormFold:
+    conv = _load(extra)
+    table: dict[int, str] = {}
+    for first, last in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
+        for code in range(first, last + 1):
+            table[code] = chr(code - 0xFEE0)
+    table[ord("．")] = "."
+    for symbol in conv.fullwidth_symbols:
+        table[ord(symbol)] = unicodedata.normalize("NFKC", symbol)
+    for zh, en in conv.zh_to_en.items():
+        table[ord(zh)] = "。" if en == "." else en
+    for zh_open, zh_close, en, also in conv.quotes:
+        for form in zh_open + zh_close + also:
+            table[ord(form)] = en
+    for zh_open, zh_close, en_open, en_close in conv.brackets:
+        table[ord(zh_open)], table[ord(zh_close)] = en_open, en_close
+    for space in space_chars():
+        table[ord(space)] = " "
+    table.pop(ord("。"), None)
+    forms = {chr(code): value for code, value in table.items() if chr(code) != value}
+    return FormFold(forms, re.compile("[" + re.escape("".join(forms)) + "]"))
 
 
 class LangIndex:
-    """``lang_at`` in O(log n): the document's own lookup rebuilds its index on every call.
+    """The language of the run at any position, in one lookup: one letter per character (``labels``:
+    ``z``, ``e``, ``o``, and ``n`` where there are no runs), read by ``__call__`` as ``zh``, ``en``,
+    ``other`` and None; hot loops read ``labels`` themselves. (The document's own ``lang_at`` searches the
+    runs on every call; the rules ask hundreds of thousands of times per 10 MB.) Build it again after
+    every ``doc.apply`` that the caller still reads positions from."""
 
-    Build it again after every ``doc.apply`` that the caller still reads positions from."""
+    NAMES = {"z": "zh", "e": "en", "o": "other", "n": None}
+    _LETTERS = {name: letter for letter, name in NAMES.items()}
 
-    def __init__(self, segments: list[Segment]):
-        self.starts = [s.start for s in segments]
-        self.langs = [s.lang for s in segments]
+    def __init__(self, segments: list[Segment], length: int = 0):
+        letters = self._LETTERS
+        self.labels = "".join(letters[s.lang] * (s.end - s.start) for s in segments) if segments else "n" * length
+        self.last = segments[-1].lang if segments else None
 
     def __call__(self, pos: int) -> str | None:
-        if not self.starts:
-            return None
-        return self.langs[max(bisect_right(self.starts, pos) - 1, 0)]
+        if 0 <= pos < len(self.labels):
+            return self.NAMES[self.labels[pos]]
+        return self.last if pos >= 0 else self.NAMES[self.labels[0]] if self.labels else None
 
-    def starts_run(self, pos: int) -> bool:
-        """Whether a run starts at ``pos`` after a run of another language."""
-        i = bisect_right(self.starts, pos) - 1
-        return i > 0 and self.starts[i] == pos
+
+# Stages whose edits cannot change the language of a letter, digit or Han character (what form_fold is
+# for): the runs carried through their edits stay true. After any other stage's edits, runs are found again.
+KEEP_LANGUAGES = frozenset({"width", "numbers", "punctuation", "spacing", "variant"})
+
+
+def runs_for(doc: Document, relabel: Callable[[Document], None] | None) -> LangIndex:
+    """The runs of ``doc`` as they stand, for a rule to read: those of the segment stage, carried through
+    the normalization stages' edits, or found again (``relabel``: the segment stage's run) when a stage
+    that changes words (spam) has edited the text since."""
+    if relabel is not None and doc.segments and any(
+            c.stage not in KEEP_LANGUAGES for c in doc.changes[doc.segmented_at:]):
+        relabel(doc)
+    return LangIndex(doc.segments, len(doc.text))
 
 
 # -- conventions (rules/normalize.toml) ------------------------------------------------------------

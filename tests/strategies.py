@@ -11,6 +11,7 @@ INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3000
 SPACES = [" ", "  ", "\t", "\n", "\n\n", "\n\n\n", "\r\n", "\r", " \n"]
 EMOJI = ["👨\u200d👩\u200d👧", "😀", "e\u0301", "👍🏽"]
 DIGITS = ["2023", "5。780,000", "3.40,000", "135万", "15.5万", "２０２４", "７", "1+4"]
+HEADINGS = ["\n1、", "\n2. ", "\n(二)", "\n（三）", "\nOne，", "\n第一章 "]  # line starts the structure stage reads
 SPAM = ["《2024欧洲杯下注平台》", "2024欧洲杯下注app", "欧\u200b洲杯下注平台", "开云体育官网", "开云(中国)", "和",
         "【乐鱼体育】官方网站：www.leyu88.com，注册即送58元彩金！", "九游娱乐,九游app,亚博体育官网", " and ",
         "警方破获", "-九游会真人官网"]
@@ -25,6 +26,7 @@ piece = st.one_of(
     st.sampled_from(EMOJI),
     st.sampled_from(DIGITS),
     st.sampled_from(SPAM),
+    st.sampled_from(HEADINGS),
 )
 
 mixed_text = st.lists(piece, max_size=40).map("".join)

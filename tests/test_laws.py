@@ -10,10 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import Pipeline
-from pipeline.document import replay
+from pipeline.document import Document, replay
+from pipeline.stages.segment import english_or_other, segment
+from pipeline.typography import LangIndex
 from strategies import HAN as HAN_CHARS, MARKS, WORDS, any_text, mixed_text
 
 PIPELINE = Pipeline()
+DETECT = english_or_other()
 HAN = regex.compile(r"\p{Han}")
 
 
@@ -36,6 +39,22 @@ def check_laws(text: str, pipeline: Pipeline = PIPELINE):
 
 @given(mixed_text)
 def test_laws_on_mixed_text(text):
+    check_laws(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Customs“\u3000Customs“一",  # the quotes' direction read a space where the spacing stage puts one
+    "Customs“\u30002023",
+    "Customs .一",  # the space before ``.`` goes: the ``.`` before Han is a full stop, not ``.NET``
+    "一Customs（Customs）",  # the brackets' form changed the runs that decided it
+    "一2023 .。2023",  # removing the spaces around ``。`` made it a decimal point
+    "PM2.5，,2023一",  # removing the doubled mark made ``，`` a thousands separator
+    "Customs，Customs一",  # a phrase that absorbed the ``,`` it became
+    "全省  GDP  增长",  # two spaces become one
+    "The first line is long enough to be joined\n1、Customs work goes on",  # ``1,`` would be no heading
+    "一一一一一一一一一一一一一一一一一一一一\n1、，",  # nor ``1、`` at the end of a line
+])
+def test_laws_on_the_cases_the_property_tests_found(text):
     check_laws(text)
 
 
@@ -86,23 +105,31 @@ def test_spam_removes_scored_spans_and_repairs_remove_only_joiners(text):
             assert c.after == "" and c.score >= 1.0, c
 
 
-@pytest.fixture(scope="module")
-def translating(tiny_models):
-    """The whole pipeline with the translate stage putting English in place (tiny ct2 model)."""
-    return Pipeline(translator="ct2", model=str(tiny_models["argos-zh-en"]), to="en",
-                    disable=["translation-memory"])
+SOURCE_SCRIPT = {"en": regex.compile(r"\p{Han}"), "zh": regex.compile(r"\p{Latin}")}
+
+
+@pytest.fixture(scope="module", params=[("en", "argos-zh-en"), ("zh", "argos-en-zh")], ids=["to-en", "to-zh"])
+def translating(request, tiny_models):
+    """The whole pipeline with the translate stage putting one language in place (tiny ct2 models,
+    whose answers are in the target's script only)."""
+    to, model = request.param
+    return to, Pipeline(translator="ct2", model=str(tiny_models[model]), to=to, disable=["translation-memory"])
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=mixed_text)
 def test_laws_hold_when_translating(translating, text):
-    """Replay and segments hold with translations put in place; idempotence: the output has no Chinese
-    unit left, so cleaning it again translates nothing and changes nothing."""
-    doc = translating.clean(text)
+    """The law of translation (docs/translate.md): replay and segments hold; and when every translation
+    the backend gives is free of the source language's script, cleaning the output again with the same
+    options finds no unit of the other language, translates nothing and changes nothing."""
+    to, pipeline = translating
+    doc = pipeline.clean(text)
     assert replay(text, doc.changes) == doc.text
-    again = translating.clean(doc.text)
+    placed = [c.after for c in doc.changes if c.rule == "translation"]
+    assert not any(SOURCE_SCRIPT[to].search(t) for t in placed)  # the condition: the tiny models meet it
+    again = pipeline.clean(doc.text)
     assert again.changes == [], [c.to_dict() for c in again.changes]
-    assert not [u for u in again.stats["translation"]["units"] if u["lang"] == "zh"]
+    assert not [u for u in again.stats["translation"]["units"] if u["lang"] != to]
     pos = 0
     for s in doc.segments:
         assert s.start == pos and s.end > s.start
@@ -110,7 +137,58 @@ def test_laws_hold_when_translating(translating, text):
     assert pos == len(doc.text)
 
 
+def test_a_unit_that_its_neighbours_hid_is_translated_in_a_second_round(tiny_models):
+    """``Customs“一 Customs”,`` is one English unit around a quoted 一 until the 一 after it is English;
+    then the quoted 一 is a Chinese clause of its own: translated in a second round, not on the next run."""
+    pipeline = Pipeline(translator="ct2", model=str(tiny_models["argos-zh-en"]), to="en",
+                        disable=["translation-memory"])
+    doc = pipeline.clean("Customs“一Customs“，一")
+    assert doc.text.count("一") == 0
+    assert len([c for c in doc.changes if c.rule == "translation"]) == 2
+    units = doc.stats["translation"]["units"]
+    assert [u["id"] for u in units] == [f"u{i}" for i in range(1, len(units) + 1)]
+    assert sum(1 for u in units if u["lang"] == "zh" and u["target"]) == 2
+    assert pipeline.clean(doc.text).changes == []
+
+
 NORMALIZATION = {"width", "numbers", "punctuation", "spacing"}
+CONTENT = regex.compile(r"[\p{L}\p{N}]")
+
+
+def content_labels(text: str, segments) -> list[tuple[str, str]]:
+    """Each letter, digit and Han character (in its half-width form) with the language of its run."""
+    lang = LangIndex(segments)
+    return [(unicodedata.normalize("NFKC", m.group()), lang(m.start())) for m in CONTENT.finditer(text)]
+
+
+def labels_through_normalization(pipeline: Pipeline, text: str):
+    """The content labels of fresh runs on the text the normalization stages start from (after the
+    segment stage and the stages that change words, spam), then after each normalization stage: fresh
+    runs on its output, and, for the stages that read runs, the runs carried through the edits."""
+    doc = Document(text)
+    seen = []
+    for name, run in pipeline.stages:
+        if name in NORMALIZATION and not seen:
+            seen.append(("start", content_labels(doc.text, segment(doc.text, DETECT))))
+        run(doc)
+        if name in NORMALIZATION:
+            seen.append((name, content_labels(doc.text, segment(doc.text, DETECT))))
+            if name in ("punctuation", "spacing"):
+                seen.append((name + " (carried)", content_labels(doc.text, doc.segments)))
+    return seen
+
+
+@given(any_text)
+def test_normalization_does_not_change_the_language_of_any_letter(text):
+    """The invariant that idempotence rests on (docs/normalize.md): segmenting the text and segmenting
+    it after any normalization stage give every letter, digit and Han character the same language, and
+    the runs the stages carry through their edits agree. So the decisions taken on the input are the
+    decisions taken when the output is cleaned again."""
+    for pipeline in (PIPELINE, OPTIONED[0]):
+        (_, first), *after = labels_through_normalization(pipeline, text)
+        for name, labels in after:
+            assert labels == first, (name, [(a, b) for a, b in zip(first, labels) if a != b])
+
 HAN_ONLY = regex.compile(r"[\p{Han}]+")
 OPTIONED = [Pipeline(digit_spacing=True), Pipeline(variant="auto"), Pipeline(variant="traditional")]
 

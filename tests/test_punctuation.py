@@ -46,6 +46,12 @@ def test_rule(rule, before, after):
     assert rule in {c.rule for c in doc.changes}
 
 
+def test_a_tab_before_a_mark_that_turns_english_goes():
+    doc = NORMALIZE.clean("Customs\t，")  # no other odd space in the text: the tab alone is looked for
+    assert doc.text == "Customs,"
+    assert {c.rule for c in doc.changes} == {"space-before-mark", "punct-width"}
+
+
 def test_space_before_an_english_mark_goes():
     doc = NORMALIZE.clean('the express industry in our Province" : "Heilongjiang')
     assert doc.text == 'the express industry in our Province": "Heilongjiang'

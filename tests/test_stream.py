@@ -242,6 +242,52 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
     assert context(auto, Options()) == PARAGRAPH
 
 
+# -- large documents in memory, a few paragraphs at a time (Pipeline._run_in_pieces) ----------------
+
+
+IN_PIECES = {mode: Pipeline(spam=mode) for mode in PIPELINES}
+for _p in IN_PIECES.values():
+    _p.piece_chars = 20  # every document of a few paragraphs is cut
+
+
+def same_in_pieces(data: bytes, spam: str = "remove"):
+    whole = PIPELINES[spam].clean_bytes(data)
+    cut = IN_PIECES[spam].clean_bytes(data)
+    assert cut.text == whole.text
+    assert replay(decode(data).text, [c.to_dict() for c in cut.changes]) == cut.text
+    key = lambda c: (c.stage, c.rule, c.before, c.after)  # noqa: E731 (same changes, piece after piece)
+    assert Counter(map(key, cut.changes)) == Counter(map(key, whole.changes))
+    assert [s.to_dict() for s in cut.segments] == [s.to_dict() for s in whole.segments]
+    assert [f.to_dict() for f in cut.flags] == [f.to_dict() for f in whole.flags]
+    assert [(b.start, b.end, b.kind) for b in cut.blocks] == [(b.start, b.end, b.kind) for b in whole.blocks]
+    # ``duet check`` places every change at the same place of the input.
+    from pipeline.report import findings
+    assert sorted((f.offset, f.rule) for f in findings(cut)) == sorted((f.offset, f.rule) for f in findings(whole))
+    return cut
+
+
+@given(paragraphs, st.sampled_from(sorted(PIPELINES)))
+def test_a_large_document_is_cleaned_in_pieces_like_the_whole(text, spam):
+    try:
+        same_in_pieces(text.encode("utf-8"), spam)
+    except DecodeError:
+        pass  # binary-looking input: an error either way (the whole document's error is raised first)
+
+
+def test_the_seed_repeated_is_cleaned_in_pieces_like_the_whole(seed_text):
+    data = ((seed_text + "\n\n") * 3 + "\xff").encode("utf-8", "surrogateescape")
+    data = data.replace("\xff".encode("utf-8", "surrogateescape"), b"\xff")  # a broken byte: a flag to place
+    cut = same_in_pieces(data)
+    assert len(cut.batches) > 3 * len(PIPELINE.clean(seed_text).batches)  # it was cut
+
+
+def test_a_document_that_a_stage_needs_whole_is_not_cut(seed_text):
+    whole = Pipeline(variant="auto")  # the majority script of the whole document decides
+    whole.piece_chars = 20
+    doc = whole.clean(seed_text * 2)
+    assert len(doc.batches) == len(whole.clean(seed_text).batches)
+
+
 def test_the_command_line_streams_a_large_file_with_the_default_options(tmp_path, seed_text):
     import subprocess
 

@@ -51,7 +51,8 @@ def _shape(name: str, vocab: int) -> tuple[int, ...]:
 
 def save_model(folder: Path, pieces: list[str], target_pieces: list[str] | None = None, seed: int = 0) -> None:
     """A CTranslate2 model with ``pieces`` as source vocabulary and ``target_pieces`` (default the same)
-    as target vocabulary; ``<unk>`` is never produced, so that every output is in the target's script."""
+    as target vocabulary; ``<unk>``, ``<blank>`` and ``<s>`` are never produced, so that every output is in
+    the target's script."""
     import ctranslate2
     from ctranslate2.specs import model_spec
 
@@ -75,7 +76,8 @@ def save_model(folder: Path, pieces: list[str], target_pieces: list[str] | None 
 
     model_spec.visit_spec(spec, fill)
     bias = np.zeros(len(target_vocab), np.float32)
-    bias[target_vocab.index("<unk>")] = -1e4
+    for special in ("<unk>", "<blank>", "<s>"):  # never produced: they would show as Latin text
+        bias[target_vocab.index(special)] = -1e4
     bias[target_vocab.index("</s>")] = END_BIAS
     spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocab)

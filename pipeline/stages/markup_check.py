@@ -16,6 +16,7 @@ the prose of a changed line holds ``<``, ``>``, ``&`` or a quote, which is how t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Callable, NamedTuple
 
@@ -122,6 +123,10 @@ def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] |
 _INLINE_SYNTAX = frozenset("*_`~[]()<>\\!&$|")
 
 
+# What can open a Markdown block: indentation, list and heading markers, quotes, fences, table pipes.
+_LEAD = re.compile(r"[ \t#>*+\-=_`~|:0-9.)\\]*\S?")
+
+
 def _may_read_differently(parsed: Parsed, doc: Document, old: list[int], new: list[int], i: int) -> bool:
     """Can the edits on line ``i`` change how its markup reads? Only if the line still says something
     and its markup now has other neighbours (an emptied or re-paired mark: flanking depends on the
@@ -132,8 +137,8 @@ def _may_read_differently(parsed: Parsed, doc: Document, old: list[int], new: li
     b = now[new[i]: new[i + 1] if i + 1 < len(new) else len(now)]
     if not b.strip():
         return False  # emptied entirely: no markup change
-    if a.lstrip()[:1] != b.lstrip()[:1]:
-        return True
+    if _LEAD.match(a).group() != _LEAD.match(b).group():
+        return True  # a block marker may have appeared or gone (``-九游会 文字`` -> ``- 文字``, a list item)
     if sum(c in _INLINE_SYNTAX for c in a) != sum(c in _INLINE_SYNTAX for c in b):
         return True
     if parsed.references and "]" in b:

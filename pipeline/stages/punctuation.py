@@ -25,14 +25,17 @@ clause that English continues after the mark (``Created by 哈铁集团, for ...
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import regex
 
 from ..document import Document, Edit
 from ..options import Options
-from ..typography import (ASCII_CLAUSE, CLOSING, FW_CLAUSE, FW_OPEN, Conventions, LangIndex, is_han, is_latin,
-                          load_conventions, protect_urls, decision_view, segmenter, space_chars)
+from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
+                          LangIndex, is_han, is_latin, load_conventions, protect_urls, runs_for, space_chars)
+from . import segment
+from .structure import load_patterns
 
 NAME = "punctuation"
 RULES = ("doubled-mark", "punct-width", "quotes", "brackets", "space-before-mark")
@@ -40,48 +43,60 @@ CONTEXT = "paragraph"  # works line by line: large files can be cleaned piece by
 
 SPACES = "\t" + space_chars()
 CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
-ROUNDS = 3  # rounds of the rules on fresh runs; the second one finds nothing in practice
 LOOK = 200  # how far a clause is searched for its language, in characters
+# Searches for the nearest letter or Han character (the same classes as ``is_han`` and ``is_latin``).
+_CONTENT = regex.compile(CONTENT_CLASS)
+_CONTENT_OR_BREAK = regex.compile(CONTENT_CLASS + r"|\n")
+_CONTENT_OR_BREAK_BEFORE = regex.compile(r"(?r)" + CONTENT_CLASS + r"|\n")
+_CONTENT_OR_STOP_BEFORE = regex.compile(r"(?r)" + CONTENT_CLASS + r"|[\n" + regex.escape(CLAUSE_MARKS) + "]")
+_STOP_BEFORE = regex.compile(r"(?r)[\n" + regex.escape(CLAUSE_MARKS) + "]")
 # Where a Chinese quote can only open / only close.
 OPEN_CONTEXT = FW_OPEN + "([：，、；:,;"
+_ENGLISH_OR_NONE = ("en", None)
+NAMES = LangIndex.NAMES
 CLOSE_CONTEXT = "”’》）】〕」』〉)]" + CLAUSE_MARKS
 QUOTE_CHARS = "\"'“”‘’＂＇"
+_SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
+PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
 
 
 def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
-    marks = regex.compile("[" + regex.escape("".join({*conv.zh_to_en, *conv.en_to_zh})) + "]")
-    quotes = [(regex.compile("[" + regex.escape(zo + zc + en + also) + "]"), zo, zc, en)
+    finder = mark_finder(conv)
+    heading = load_patterns()[1]
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
+    quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
               for zo, zc, en, also in conv.quotes]
-    brackets = [(regex.compile("[" + regex.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
+    brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
                 for zo, zc, eo, ec in conv.brackets]
     on = options.enabled
-    runs_of = segmenter(options)
 
     def run(doc: Document) -> None:
         protect_urls(doc)
-        # The rules decide on fresh runs of the text as it stands, blind to the form of quotes and spaces
-        # (``decision_view``), and
-        # run again until they change nothing (a converted mark can make a new pair: ``。“。`` ->
-        # ``。”。``), so that cleaning the output again finds nothing to do.
-        for _ in range(ROUNDS):
-            changed = doc.apply(NAME, doubled_edits(doc.text, doubled)) if on("doubled-mark") else 0
-            text = doc.text
-            langs = _TextLangs(runs_of(decision_view(doc.prose_view()), doc.lang_before) if doc.segments else [], text)
-            edits: list[Edit] = []
-            if on("punct-width"):
-                edits += width_edits(text, langs, marks, conv)
-            if on("quotes"):
-                for pattern, zo, zc, en in quotes:
-                    edits += quote_edits(text, langs, pattern, zo, zc, en)
-            if on("brackets"):
-                for pattern, *forms in brackets:
-                    edits += bracket_edits(text, langs, pattern, *forms)
-            if on("space-before-mark"):
-                edits += space_before_mark_edits(text, langs)
-            if not doc.apply(NAME, edits) + changed:
-                break
+        # The rules read the labels of letters and Han characters only, and those labels do not change
+        # when marks, quotes, brackets and spaces are converted (segment.py reads the text through
+        # ``typography.form_fold``): the runs found by the segment stage, moved through each edit, are
+        # the runs of the text as it stands. Doubled marks go first; the other rules then decide on the
+        # same text, each blind to what the others convert (a quote's form, a mark's width, a space a
+        # converted mark brings), so that one round leaves nothing for a second one, nor for cleaning
+        # the output again.
+        if on("doubled-mark"):
+            doc.apply(NAME, doubled_edits(doc.text, doubled, marker_marks(doc.text, heading)))
+        text = doc.text
+        langs = runs_for(doc, relabel)
+        edits: list[Edit] = []
+        if on("punct-width"):
+            edits += width_edits(text, langs, finder, conv, marker_marks(text, heading))
+        if on("quotes"):
+            for pattern, zo, zc, en in quotes:
+                edits += quote_edits(text, langs, pattern, zo, zc, en)
+        if on("brackets"):
+            for pattern, *forms in brackets:
+                edits += bracket_edits(text, langs, pattern, *forms)
+        if on("space-before-mark"):
+            edits += space_before_mark_edits(text, langs)
+        doc.apply(NAME, edits)
 
     return run
 
@@ -91,69 +106,156 @@ def setup(options: Options) -> Callable[[Document], None]:
 def _doubled_pattern(conv: Conventions):
     """Classes of marks that mean the same (``.`` and ``。``); ``?`` and ``!`` repeat for emphasis."""
     classes: dict[str, str] = {}
-    for zh, en in conv.zh_to_en.items():
-        if en in ".,;:" and conv.en_to_zh.get(en) == zh:
-            classes[en] = en + zh
+    for zh, en in conv.zh_to_en.items():  # every form the width rule may turn into another (``，、,``)
+        if en in ".,;:":
+            classes[en] = classes.get(en, en) + zh
     chars = regex.escape("".join(classes.values()))
     spaces = regex.escape(SPACES)
-    pattern = regex.compile(f"([{chars}])([”’\"')）]?)[{spaces}]*+([{chars}])")
-    return pattern, {c: cls for cls in classes.values() for c in cls}
+    # Any quote or closing bracket may stand between the two: the quotes rule may turn ``“`` into ``”``.
+    closers = regex.escape(PAIR_CLOSERS)
+    # Spaces may stand on either side of the quote: the spacing stage takes out those beside “ and ”.
+    pattern = regex.compile(f"([{chars}])((?:[{spaces}]*+[{closers}])?)[{spaces}]*+([{chars}])")
+    # Where a pair may start: found with the stdlib ``re`` (three times faster here), each then matched.
+    every, blank, closing = (re.escape(x) for x in ("".join(classes.values()), SPACES, PAIR_CLOSERS))
+    starts = re.compile(f"[{every}](?=(?:[{blank}]*[{closing}])?[{blank}]*[{every}])")
+    return pattern, {c: cls for cls in classes.values() for c in cls}, starts
 
 
-def doubled_edits(text: str, doubled) -> list[Edit]:
-    pattern, class_of = doubled
-    edits = []
-    for m in pattern.finditer(text, overlapped=True):  # ``。，。。``: a rejected pair must not hide the next
-        a, b = m.group(1), m.group(3)
-        cls = class_of[a]
-        if b not in cls:
+def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit]:
+    """``keep``: marks of list or heading markers (``1、，`` is no doubled pair: taking the ``，`` would make
+    ``1、`` at a line end no heading)."""
+    pattern, class_of, starts = doubled
+    rows: list[list] = []  # marks of one class in a row, each pair as the pattern reads it
+    for start in starts.finditer(text):  # every start: ``。，。。``, a rejected pair must not hide the next
+        m = pattern.match(text, start.start())
+        if m.group(3) not in class_of[m.group(1)]:
             continue
+        if rows and rows[-1][-1].start(3) == m.start(1):
+            rows[-1].append(m)
+        else:
+            rows.append([m])
+    edits = []
+    for row in rows:
+        if len(row) > 1:
+            continue  # three marks or more: an ellipsis or a row of marks (a second look finds the same row)
+        m = row[0]
+        if m.start(1) in keep or m.start(3) in keep:
+            continue
+        a, b = m.group(1), m.group(3)
         if a.isascii() and b.isascii() and a != ",":
             continue  # ``..``, ``::``: paths and code
-        before = text[m.start() - 1] if m.start() else "\n"
-        after = text[m.end()] if m.end() < len(text) else "\n"
-        if before in cls or after in cls:
-            continue  # an ellipsis or a row of marks
-        if a == "。" and before.isdigit() and after.isdigit():
-            continue  # ``2023。。5``: one 。 between digits would read as a decimal point
+        if _visible(text, m.start() - 1, -1).isdigit() and _visible(text, m.end(), +1).isdigit():
+            # ``2023。。5``, ``5，, 2``: one mark between digits (once the spacing stage has glued them)
+            # would read as a decimal point or a separator
+            continue
         # The second mark goes with the spaces before it; an English mark keeps the space it needs.
+        after = text[m.end()] if m.end() < len(text) else "\n"
         gap = " " if a.isascii() and (is_han(after) or after.isalnum()) else ""
         edits.append(Edit(m.end(2), m.end(), gap, "doubled-mark"))
     return edits
 
 
+def _visible(text: str, i: int, step: int) -> str:
+    """The character at ``i``, or the nearest one before (step -1) or after (+1) it that is no space."""
+    while 0 <= i < len(text) and text[i] in SPACES:
+        i += step
+    return text[i] if 0 <= i < len(text) else "\n"
+
+
 # -- width of clause-ending marks ----------------------------------------------------------------------
 
-def width_edits(text: str, langs: LangIndex, marks, conv: Conventions) -> list[Edit]:
+def mark_finder(conv: Conventions) -> re.Pattern:
+    """Every clause-ending mark of either width (a plain class: the stdlib ``re`` jumps from mark to mark;
+    a pattern that also looks around them is slower than the Python tests in ``width_edits``)."""
+    return re.compile("[" + re.escape("".join({*conv.zh_to_en, *conv.en_to_zh})) + "]")
+
+
+def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
+    """Positions of the marks inside a list or heading marker at the start of a line (``1、``, ``(二)``,
+    ``One,``, as the structure stage's patterns find them). Such a mark is no clause end and keeps its
+    form: ``1、Customs`` made ``1, Customs`` would no longer be a heading, and cleaning the output again
+    would join the line to the one before."""
+    found: set[int] = set()
+    start = 0
+    while start < len(text):
+        m = heading.match(text, start)
+        if m:
+            found.update(i for i in range(m.start(), m.end()) if text[i] in CLAUSE_MARKS)
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
+    return found
+
+
+def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventions,
+                keep: set[int] = frozenset()) -> list[Edit]:
+    """``keep``: positions of marks left as they are (``marker_marks``)."""
     edits = []
     n = len(text)
-    for m in marks.finditer(text):
+    en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
+    labels = langs.labels
+    for m in finder.finditer(text):
         i = m.start()
         c = text[i]
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < n else ""
+        # Settled by their neighbours, and most marks: ``,`` after a word of an English run, ``，``
+        # between two Han characters.
+        if c in en_to_zh:
+            if prev in LATIN_CHARS and labels[i - 1] != "z":
+                continue
+        elif ("\u4e00" <= prev <= "\u9fff" or is_han(prev)) and ("\u4e00" <= nxt <= "\u9fff" or is_han(nxt)):
+            continue
         if prev.isdigit() and nxt.isdigit():
             continue  # 1,000 / 3.5 / 16:32 (a 。 between digits is the numbers stage's)
         if c in ".:" and c in (prev, nxt):
             continue  # an ellipsis, ``::``: a row of ASCII marks is not a clause end
+        if c in ".;:" and _in_ascii_pair(text, i):
+            continue  # ``;;``, ``.".``: the doubled-mark rule leaves ASCII pairs alone, and so does this one
+        if i in keep:
+            continue
         lang = mark_lang(text, i, langs)
-        if lang == "zh" and c in conv.en_to_zh:
+        if lang == "zh" and c in en_to_zh:
             if c == "." and not _ends_chinese_sentence(text, i):
                 continue
-            edits.append(Edit(i, i + 1, conv.en_to_zh[c], "punct-width"))
-        elif lang == "en" and c in conv.zh_to_en:
-            after = conv.zh_to_en[c]
+            edits.append(Edit(i, i + 1, en_to_zh[c], "punct-width"))
+        elif lang == "en" and c in zh_to_en:
+            after = zh_to_en[c]
             if nxt and nxt not in SPACES and nxt != "\n" and nxt not in CLOSING and nxt not in CLAUSE_MARKS:
                 after += " "
             edits.append(Edit(i, i + 1, after, "punct-width"))
     return edits
 
 
+def _in_ascii_pair(text: str, i: int) -> bool:
+    """The ASCII mark at ``i`` and the same mark next to it make a pair that the doubled-mark rule
+    leaves alone (``;;``, ``.".``: a quote or closing bracket and spaces may stand between)."""
+    c, n = text[i], len(text)
+    j = i + 1
+    while j < n and text[j] in SPACES:
+        j += 1
+    if j < n and text[j] in PAIR_CLOSERS:
+        j += 1
+        while j < n and text[j] in SPACES:
+            j += 1
+    if j < n and text[j] == c:
+        return True
+    j = i - 1
+    while j >= 0 and text[j] in SPACES:
+        j -= 1
+    if j >= 0 and text[j] in PAIR_CLOSERS:
+        j -= 1
+        while j >= 0 and text[j] in SPACES:
+            j -= 1
+    return j >= 0 and text[j] == c
+
+
 def _ends_chinese_sentence(text: str, i: int) -> bool:
     """An ASCII ``.`` after Chinese is a full stop unless a word or number follows it directly
     (``中国.com``); after a digit it is a list number or a decimal point (``1.``), never a full stop."""
     j = i - 1
-    while j >= 0 and text[j] in CLOSING:
+    while j >= 0 and (text[j] in CLOSING or text[j] in QUOTE_CHARS):  # any quote: ``“`` may become ``”``
         j -= 1
     if j < 0 or text[j] == "\n" or text[j].isdigit():
         return False  # nothing before it on its line: the start of a piece must behave like a line start
@@ -163,18 +265,19 @@ def _ends_chinese_sentence(text: str, i: int) -> bool:
 
 def mark_lang(text: str, i: int, langs: LangIndex) -> str | None:
     """The language of the clause that the mark at ``i`` ends (see the module docstring)."""
-    # Only the last 2 * LOOK characters can matter (see _content_before, _clause_first_content): a
-    # search for the line start bounded to them keeps a long line linear.
-    lo = max(0, i - 2 * LOOK)
-    line_start = text.rfind("\n", lo, i) + 1 or lo
-    k = _content_before(text, i, line_start)
+    before = text[i - 1] if i else "\n"
+    if is_latin(before):  # most marks follow a word: the quick answers first
+        return langs(i - 1)
+    k = i - 1 if is_han(before) else _content_before(text, i)
     if k < 0:
         return _content_after_lang(text, i, langs)
     if is_latin(text[k]):
         return langs(k)
+    if i + 1 < len(text) and is_han(text[i + 1]):
+        return "zh"
     if _content_after_lang(text, i, langs) == "en":
-        first = _clause_first_content(text, k, line_start)
-        if first is not None and is_latin(text[first]) and langs(first) == "en":
+        first = _clause_first_content(text, k)
+        if is_latin(text[first]) and langs(first) == "en":
             return "en"  # a Chinese name at the end of an English clause that goes on in English
     return "zh"
 
@@ -186,32 +289,38 @@ def _is_boundary(text: str, j: int) -> bool:
     return not (0 < j < len(text) - 1 and text[j - 1].isdigit() and text[j + 1].isdigit())
 
 
-def _content_before(text: str, i: int, line_start: int) -> int:
-    """Position of the nearest letter or Han character before ``i`` in its clause, or -1."""
-    stop = max(line_start, i - LOOK)
-    j = i - 1
-    while j >= stop:
-        c = text[j]
-        if is_han(c) or is_latin(c):
+def _content_before(text: str, i: int) -> int:
+    """Position of the nearest letter or Han character before ``i`` in its clause and line, or -1."""
+    stop, end = max(0, i - LOOK), i
+    while True:
+        m = _CONTENT_OR_STOP_BEFORE.search(text, stop, end)
+        if m is None or m.group() == "\n":
+            return -1
+        j = m.start()
+        if text[j] not in CLAUSE_MARKS:
             return j
         if _is_boundary(text, j):
             return -1
-        j -= 1
-    return -1
+        end = j  # a mark inside a number (``1,000``): go on before it
 
 
-def _clause_first_content(text: str, k: int, line_start: int) -> int | None:
-    stop = max(line_start, k - LOOK)
-    first = None
-    j = k
-    while j >= stop and not _is_boundary(text, j):
-        if is_han(text[j]) or is_latin(text[j]):
-            first = j
-        j -= 1
-    return first
+def _clause_first_content(text: str, k: int) -> int:
+    """The first letter or Han character of the clause (within its line) of the content at ``k``."""
+    stop, end = max(0, k - LOOK), k
+    start = stop
+    while True:
+        m = _STOP_BEFORE.search(text, stop, end)
+        if m is None:
+            break
+        j = m.start()
+        if text[j] == "\n" or _is_boundary(text, j):
+            start = j + 1
+            break
+        end = j
+    return _CONTENT.search(text, start, k + 1).start()
 
 
-def _content_after_lang(text: str, i: int, langs: _TextLangs) -> str | None:
+def _content_after_lang(text: str, i: int, langs: LangIndex) -> str | None:
     return _content_lang(text, i, +1, langs)
 
 
@@ -230,61 +339,73 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
     quote without a partner belongs to the language of what it opens or closes. Neither the quote's own
     form nor the other quotes' forms count, so the decision is the same when the output is cleaned again."""
     edits = []
-    line: list[tuple[int, bool]] = []  # (position, opening) of the quotes of the current line
+    # (position, opening, language before, language after) of the quotes of the current line
+    line: list[tuple[int, bool, str | None, str | None]] = []
     line_end = -1
+    n = len(text)
+    labels = langs.labels
+    skipped = _Skip(text, _SKIPPED.__contains__)
     for m in pattern.finditer(text):
         i = m.start()
         if i > line_end:  # a new line: a quote never stays open across lines
-            edits += _quote_forms(text, langs, line, zh_open, zh_close, en)
+            edits += _quote_forms(text, line, zh_open, zh_close, en)
             line = []
             line_end = text.find("\n", i)
-            line_end = len(text) if line_end < 0 else line_end
-        if en == "'" and 0 < i < len(text) - 1 and is_latin(text[i - 1]) and is_latin(text[i + 1]):
+            line_end = n if line_end < 0 else line_end
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1] if i + 1 < n else "\n"
+        if en == "'" and before in LATIN_CHARS and after in LATIN_CHARS:
             # An apostrophe: English in English words (Party’s -> Party's), left alone elsewhere.
             if langs(i - 1) == "en" and text[i] != en:
                 edits.append(Edit(i, i + 1, en, "quotes"))
             continue
-        prev = _neighbour(text, i, -1, langs)
-        nxt = _neighbour(text, i, +1, langs)
-        before = text[i - 1] if i else "\n"
-        after = text[i + 1] if i + 1 < len(text) else "\n"
+        # The neighbours, spaces and quotes skipped (most often the characters next to it).
+        prev = _neighbour(text, i, -1, skipped) if before in _SKIPPED else ("" if before == "\n" else before)
+        nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        english = {_content_lang(text, i, -1, langs), _content_lang(text, i, +1, langs)} <= {"en", None}
+        left = NAMES[labels[i - 1]] if before in LATIN_CHARS else "zh" if is_han(before) \
+            else _content_lang(text, i, -1, langs)
+        right = NAMES[labels[i + 1]] if after in LATIN_CHARS else "zh" if is_han(after) \
+            else _content_lang(text, i, +1, langs)
+        english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
         elif nxt == "" or nxt in CLOSE_CONTEXT:
             opening = False
-        elif english and before == " " and is_latin(after):  # ` "Opinions`
+        elif english and (before in SPACES or before in CLAUSE_MARKS) and is_latin(after):  # ` "Opinions`
             opening = True
-        elif english and after == " " and is_latin(before):  # `Opinions" `
+        elif english and after in SPACES and is_latin(before):  # `Opinions" `
             opening = False
         else:
             opening = not (line and line[-1][1])
-        line.append((i, opening))
-    edits += _quote_forms(text, langs, line, zh_open, zh_close, en)
+        line.append((i, opening, left, right))
+    edits += _quote_forms(text, line, zh_open, zh_close, en)
     return edits
 
 
-def _quote_forms(text: str, langs: LangIndex, line: list[tuple[int, bool]], zh_open: str, zh_close: str,
+def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    partner: dict[int, int] = {}
+    partner: dict[int, int] = {}  # index in ``line`` -> index of its partner
     pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for i, opening in line:
+    for k, (_i, opening, _left, _right) in enumerate(line):
         if opening:
-            pending.append(i)
+            pending.append(k)
         elif pending:
             o = pending.pop()
-            partner[o], partner[i] = i, o
+            partner[o], partner[k] = k, o
     edits = []
-    for i, opening in line:
-        j = partner.get(i)
+    for k, (i, opening, left, right) in enumerate(line):
+        j = partner.get(k)
         if j is not None:
-            o, c = (i, j) if opening else (j, i)
-            outside = {_content_lang(text, o, -1, langs), _content_lang(text, c, +1, langs)} - {None}
-            lang = outside.pop() if len(outside) == 1 else _content_lang(text, o, +1, langs)
-        else:
-            lang = _content_lang(text, i, +1 if opening else -1, langs)
+            o, c = (line[k], line[j]) if opening else (line[j], line[k])
+            before, after = o[2], c[3]  # the languages outside the pair
+            if before is None or after is None or before == after:
+                lang = before or after or o[3]
+            else:
+                lang = o[3]  # the two sides disagree: what it quotes
+        else:  # alone: the language of what it opens or closes, else of the other side
+            lang = (right or left) if opening else (left or right)
         if lang == "zh":
             target = zh_open if opening else zh_close
         elif lang == "en":
@@ -296,20 +417,28 @@ def _quote_forms(text: str, langs: LangIndex, line: list[tuple[int, bool]], zh_o
     return edits
 
 
-def _content_lang(text: str, i: int, step: int, langs: _TextLangs) -> str | None:
-    """The language of the nearest letter or Han character before or after ``i`` on its line, within
-    LOOK characters. Digits do not count: the runs give them to a side by the quotes and brackets around
-    them."""
-    j = langs.content.next(i, step)
-    if not 0 <= j < len(text) or text[j] == "\n" or abs(j - i) >= LOOK:
+def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
+    """The language of the nearest letter or Han character before or after ``i`` on its line. Digits do
+    not count: the runs give them to a side by the quotes and brackets around them."""
+    j = i + step
+    c = text[j] if 0 <= j < len(text) else "\n"  # most quotes touch a word: the quick answer first
+    if is_latin(c):
+        return langs(j)
+    if is_han(c):
+        return "zh"
+    if step > 0:
+        m = _CONTENT_OR_BREAK.search(text, i + 1, min(len(text), i + LOOK))
+    else:
+        m = _CONTENT_OR_BREAK_BEFORE.search(text, max(0, i - LOOK + 1), i)
+    if m is None or m.group() == "\n":
         return None
-    return "zh" if is_han(text[j]) else langs(j)
+    return "zh" if is_han(m.group()) else langs(m.start())
 
 
-def _neighbour(text: str, i: int, step: int, langs: _TextLangs) -> str:
+def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
     skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
-    j = langs.quotes_and_spaces.next(i, step)
+    j = skipped.next(i, step)
     if not 0 <= j < len(text) or text[j] == "\n":
         return ""
     return text[j]
@@ -319,7 +448,7 @@ class _Skip:
     """The first position past ``i`` (in the direction ``step``) whose character ``skip`` does not
     accept; ``-1`` or ``len(text)`` when the text ends first. Every position passed on the way
     remembers the answer: a run of quotes or marks is crossed once, not once per mark in it (which was
-    quadratic: 10,000 quotes in a row took 12 s)."""
+    quadratic: 10,000 quotes in a row took 12 s, 20,000 took 42 s)."""
 
     def __init__(self, text: str, skip: Callable[[str], bool]):
         self.text, self.skip = text, skip
@@ -344,21 +473,12 @@ class _Skip:
         return j
 
 
-class _TextLangs(LangIndex):
-    """The language runs of one text, and the searches the mark rules make in it, remembered."""
-
-    def __init__(self, segments, text: str):
-        super().__init__(segments)
-        self.content = _Skip(text, lambda c: c != "\n" and not is_han(c) and not is_latin(c))
-        self.quotes_and_spaces = _Skip(text, lambda c: c in SPACES or c in QUOTE_CHARS)
-        self.alnum = _Skip(text, lambda c: not is_han(c) and not c.isalnum())
-
-
 def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en_open: str,
                   en_close: str) -> list[Edit]:
     edits = []
     stack: list[int] = []
     line_end = -1
+    enclosed = _Skip(text, lambda c: not is_han(c) and not c.isalnum())
     for m in pattern.finditer(text):
         i = m.start()
         if i > line_end:
@@ -371,7 +491,7 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
         if not stack:
             continue  # an unmatched closing bracket (``1)``, a smiley) stays as it is
         o = stack.pop()
-        lang = _bracket_lang(text, o, i, langs)
+        lang = _bracket_lang(text, o, i, langs, enclosed)
         forms = {"zh": (zh_open, zh_close), "en": (en_open, en_close)}.get(lang)
         if forms is None:
             continue
@@ -387,18 +507,18 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
     return edits
 
 
-def _bracket_lang(text: str, o: int, c: int, langs: _TextLangs) -> str | None:
+def _bracket_lang(text: str, o: int, c: int, langs: LangIndex, enclosed: _Skip) -> str | None:
     """Like quotes, a pair takes the language around it (``outlets (投注站) near`` stays ASCII,
     ``全省13个市(地)组建`` goes full-width); when the sides disagree or there is nothing around it
     (``(二)`` opening a heading is followed by Chinese), the language of what it encloses."""
     before, after = _content_lang(text, o, -1, langs), _content_lang(text, c, +1, langs)
     if before is not None and before == after:
         return before
-    return _enclosed_lang(text, o, c, langs)
+    return _enclosed_lang(text, o, c, langs, enclosed)
 
 
-def _enclosed_lang(text: str, o: int, c: int, langs: _TextLangs) -> str | None:
-    j = langs.alnum.next(o, +1)  # the first Han character, letter or digit inside the brackets
+def _enclosed_lang(text: str, o: int, c: int, langs: LangIndex, enclosed: _Skip) -> str | None:
+    j = enclosed.next(o, +1)  # the first Han character, letter or digit inside the brackets
     if j < c:
         return "zh" if is_han(text[j]) else langs(j)
     return langs(o)
@@ -406,16 +526,33 @@ def _enclosed_lang(text: str, o: int, c: int, langs: _TextLangs) -> str | None:
 
 # -- spaces before ASCII marks ----------------------------------------------------------------------
 
-_SPACE_BEFORE_MARK = regex.compile("(?<=[\\w" + regex.escape(CLOSING) + "])[" + regex.escape(SPACES) + "]++(?=[,.;:?!])")
+# Either width of mark: a full-width one after English becomes ASCII in the same round (``Customs ，``).
+# The last space before a mark is found (the stdlib ``re`` scans this four times faster than a pattern
+# for the whole run of spaces), and the run is followed back from it.
+_SPACE_BEFORE_MARK = re.compile(" (?=[" + re.escape(CLAUSE_MARKS) + "])")  # a literal first: the scan jumps
+_ODD_SPACE_BEFORE_MARK = re.compile("[" + re.escape(SPACES.replace(" ", "")) + "](?=[" + re.escape(CLAUSE_MARKS) + "])")
 
 
 def space_before_mark_edits(text: str, langs: LangIndex) -> list[Edit]:
     edits = []
-    for m in _SPACE_BEFORE_MARK.finditer(text):
-        e = m.end()
+    found = [m.end() for m in _SPACE_BEFORE_MARK.finditer(text)]
+    if any(c in text for c in SPACES if c != " "):  # tabs and odd spaces: rare, one pattern for them
+        found = sorted(found + [m.end() for m in _ODD_SPACE_BEFORE_MARK.finditer(text)])
+    for e in found:
+        start = e - 1
+        while start and text[start - 1] in SPACES:
+            start -= 1
+        before = text[start - 1] if start else "\n"
+        if not (before.isalnum() or before == "_" or before in CLOSING or before in QUOTE_CHARS):
+            continue  # (any quote: the quotes rule may turn ``“`` into ``"``)
         after = text[e + 1] if e + 1 < len(text) else "\n"
-        if text[e] == "." and (after.isalnum() or after == "."):
-            continue  # `` .NET``, `` ...``
-        if langs(m.start() - 1) == "en" and not is_han(text[m.start() - 1]):
-            edits.append(Edit(m.start(), e, "", "space-before-mark"))
+        if text[e] == "." and (after.isascii() and after.isalnum() or is_latin(after) or after == "."):
+            continue  # `` .NET``, `` ...`` (a ``.`` before Han is a full stop: `` .一`` loses its space)
+        if before.isdigit() and _visible(text, e + 1, +1).isdigit():
+            continue  # ``5 ,2``, ``5 ， 2``: glued, the mark would read as a separator
+        k = start - 1
+        while k > 0 and (text[k] in CLOSING or text[k] in QUOTE_CHARS):  # the word before the marks decides
+            k -= 1
+        if not is_han(text[k]) and langs(k) == "en":
+            edits.append(Edit(start, e, "", "space-before-mark"))
     return edits

@@ -1,16 +1,26 @@
 """Language runs: cover the text with ``zh``, ``en`` and ``other`` runs, clause by clause.
 
-Script decides, not statistics (docs/segment.md has the measurements behind this choice):
+Script decides, not statistics (docs/segment.md has the measurements behind this choice). The text is
+read through ``typography.form_fold``: the forms that the normalization stages convert into one another
+(``，`` and ``,``, ``“`` and ``"``, ``（`` and ``(``, U+3000 and a space, full-width and ASCII letters) are
+one, and a space where the spacing stage puts one in or takes one out counts for nothing. So every letter,
+digit and Han character has the same language in a text and in its cleaned form, and cleaning the output
+again takes the same decisions (the invariant behind the idempotence law; tests/test_laws.py states it).
+
 1. One regex pass over the whole text finds the *strong* tokens: Han stretches (Han characters with the
-   Chinese punctuation, digits and spaces between them), Latin phrases (words with the spaces, digits and
-   ASCII punctuation that join them, a leading number included) and runs of other scripts (kana, Hangul,
-   Cyrillic, ...). No token crosses a line end.
-2. A clause ends at ``，。；：？！,.;:?!`` (not between digits) and at a line end. A Latin phrase is ``en``,
-   except a short one inside a Chinese clause (``app``, ``PM2.5``, ``5G``, ``AI``, a brand), which belongs
-   to the Chinese run: one word next to Han, or up to three words with Han on both sides (or glued to Han
-   on one side, each word with a capital: a name like ``Wang Zhijun同志``), when it is glued to the Han or
-   in a clause with at least as many Han stretches as Latin phrases (so ``Created by 哈铁集团 for the
-   workers`` keeps its English, and only ``哈铁集团`` is Chinese). Every Han character is in a ``zh`` run.
+   Chinese punctuation, digits and spaces between them), Latin phrases (words with the spaces, digits,
+   quotes and brackets that join them, a leading number included) and runs of other scripts (kana,
+   Hangul, Cyrillic, ...). A Latin phrase never spans a clause end; no token crosses a line end.
+2. A clause ends at ``，。；：？！,.;:?!`` (not between digits; ``.`` before a letter or digit joins a word:
+   ``Node.js``) and at a line end. A Latin phrase is ``en``, except a short one inside a Chinese clause
+   (``app``, ``PM2.5``, ``5G``, ``AI``, a brand), which belongs to the Chinese run: in a clause with at
+   least as many Han stretches as Latin phrases, one word next to Han, or up to three words with Han on
+   both sides, or with Han on one side when each word has a capital and none is an English function word
+   (a name: ``Wang Zhijun同志``). So ``Created by 哈铁集团 for the workers`` keeps its English, and only
+   ``哈铁集团`` is Chinese. A phrase with Han on one side only whose other side goes on, past a clause end,
+   into an English clause without Han stays English (``五老3.40,000 people, and 4.19 million ...``),
+   unless it is a name or brand (``在流水线中运行 k6，and how ...``).
+   Every Han character is in a ``zh`` run.
 3. A number written against Han (``by 2.6万个``, ``team。2023年``) goes with the Han: it is a Chinese
    quantity or date.
 4. What lies between two tokens of different languages is split by ownership: a clause-ending mark
@@ -18,9 +28,9 @@ Script decides, not statistics (docs/segment.md has the measurements behind this
    an opening quote or bracket belongs to the run it opens; digits after the last clause end go with
    the run after. Across a line end, the rest of a line belongs to its last run and the start of the
    next line to its first run; a line without any token takes the language of the run before it.
-5. Latin phrases of four or more words may be pinyin or another language: the detector
-   (rule ``detect-other``) labels them ``other``; shorter ones stay English, as names like ``Jiamusi``
-   or ``Wang Zhijun`` fool every detector.
+5. English stretches of four or more words (the ``en`` phrases that follow one another on a line) may be
+   pinyin or another language: the detector (rule ``detect-other``) labels them ``other``; shorter ones
+   stay English, as names like ``Jiamusi`` or ``Wang Zhijun`` fool every detector.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ from ..document import Document, Segment
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
+from ..typography import FormFold, form_fold, without_urls
 
 NAME = "segment"
 DETECT_OTHER = "detect-other"
@@ -44,46 +55,61 @@ CONTEXT = "paragraph"
 
 MIN_DETECT_WORDS = 4  # shorter Latin phrases stay English
 
+# Every pattern below reads the text through ``typography.form_fold``: one character for each set of
+# forms that the normalization stages convert into one another (``，`` ``、`` ``,`` are all ``,``; ``“`` ``”``
+# ``"`` are ``"``; U+3000 is a space; ``。`` stays ``。``, a clause end, except between digits). Spaces are
+# never told apart from no space where the spacing stage puts one in or takes one out. So the labels of
+# the letters, digits and Han characters of a text and of its normalized form are the same (a property
+# test states it), and cleaning the output again decides everything the same way.
+#
 # The tokenizer is a standard-library ``re`` pattern: its engine scans this pattern about three times faster
 # than the ``regex`` module (docs/segment.md). The script classes are ``regex``'s \p{Han}, \p{Latin}, ...
 # as ranges (pipeline/script_classes.py). No possessive quantifiers (Python 3.10): each loop runs over a
 # class disjoint from what follows it, or is a single loop followed by one class, so the scan is linear.
 _HAN = f"[{HAN}]"
-_HAN_INNER = r"[\d%.,，、；：“”‘’《》〈〉（）()〔〕【】·…—\-～~/。 \u3000]"
-# A Latin phrase: words and the spaces, digits and ASCII punctuation between them, ending on a letter,
-# a digit or ``%``; a number written before it (``5。780,000 primary``) belongs to it. The lookbehinds
-# stop a number from being retried from inside itself.
-_LATIN_INNER = rf"[{LATIN}\d'’\-_./@&+%# \t,;:()\"“”‘’–—!?]"
-_NUMBER = r"(?<!\d)(?<!\d[.,:。/\-])\d+(?:[.,:。/\-]\d+)*%?[ \t]*"
+_HAN_INNER = r"[\d%.,;:\"'《》〈〉()〔〕【】·…—\-～~/。 ]"
+# A Latin phrase: words and the spaces, digits, quotes, brackets and joining marks between them, ending on
+# a letter, a digit or ``%``; a number written before it (``5。780,000 primary``) belongs to it. A phrase
+# never spans a clause end: ``.`` joins only before a letter or digit (``Node.js``, ``3.5``), ``,;:``
+# only between digits (``1,000``, ``16:32``). The lookbehinds stop a number from being retried from
+# inside itself.
+_LATIN_JOIN = rf"[{LATIN}\d'\-_/@&+%# \t()\"–—]"
+_LATIN_DOT = rf"(?:\.(?=[{LATIN}\d])|(?<=\d)[,;:](?=\d))"  # disjoint from _LATIN_JOIN: the loop is linear
+# Each branch starts with a character class and the lookahead lets the scan skip what starts none (the
+# lookbehinds come after the first digit for the same reason: 20% faster).
+_NUMBER = r"\d(?<!\d\d)(?<!\d[.,:/\-]\d)\d*(?:[.,:/\-]\d+)*%?[ \t]*"
 _TOKEN = re.compile(
-    rf"(?P<zh>{_HAN}+(?:{_HAN_INNER}+{_HAN}+)*)"
-    rf"|(?P<en>(?:{_NUMBER})?[{LATIN}](?:{_LATIN_INNER}*[{LATIN}\d%])?)"
-    rf"|(?P<other>[{OTHER_SCRIPTS}]+)"
+    rf"(?=[{HAN}{LATIN}{OTHER_SCRIPTS}\d])(?:"
+    rf"(?P<z>{_HAN}+(?:{_HAN_INNER}+{_HAN}+)*)"
+    rf"|(?P<e>(?:{_NUMBER})?[{LATIN}](?:{_LATIN_JOIN}*(?:{_LATIN_DOT}{_LATIN_JOIN}*)*[{LATIN}\d%])?)"
+    rf"|(?P<o>[{OTHER_SCRIPTS}]+))"
 )
-_CLAUSE_END = regex.compile(r"[，。；：？！?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d)")
-_LAST_CLAUSE_END = regex.compile(r"(?r)(?:[，。；：？！?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d))[^\S\n]*+")
-_ENDS_AND_SPACES = "，。；：？！?!,.;: \t\u3000"
-_OPENING = regex.compile(r"[“‘《〈（(【〔\[「『]|(?<![\p{L}\p{N}])[\"']")
-_TRAILING_NUMBER = regex.compile(r"(?<=[ \t])\d[\d.,]*+%?\Z")
+_CLAUSE_END = re.compile(r"[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d)")
+_LAST_CLAUSE_END = regex.compile(r"(?r)(?:[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d))[^\S\n]*+")
+_ENDS_AND_SPACES = "。?!,.;: \t"
+# An opening bracket or title mark, or a quote that opens: after a mark, or set off by a space from a Latin
+# word or a number before it (`` said "``). A space between Han and a quote is no sign: the spacing stage
+# takes it out beside “ and ”, and keeps it beside ``"``.
+_OPENING = regex.compile(r"[《〈(【〔\[「『]|[\"'](?<![\p{L}\p{N}][\"'])(?<!\p{Han}[ \t]*[\"'])")
+# After a space, or after an opening bracket or quote with or without one (the spacing stage takes out the
+# space after ``（`` and ``“``).
+_TRAILING_NUMBER = regex.compile(r"(?<=[ \t(\"'])\d[\d.,]*+%?\Z")
 _ENGLISH_FUNCTION_WORD = re.compile(r"\b(?:[Tt]he|THE|[Aa]nd|AND)\b")
 # The start of a word with a Latin letter in it, up to that letter (the lookbehind keeps it linear).
-_WORD_START = re.compile(rf"(?<![{LATIN}\d'’\-_./@&+%#])[\d'’\-_./@&+%#]*[{LATIN}]")
-_WORD = re.compile(r"[^\s,;:()\"“”‘’–—!?]+")
-_SPACE = re.compile(r"\s")
-# A clause end that a Latin phrase absorbed (``Customs, Customs``): such a phrase spans clauses, so it is
-# not written inside a Chinese clause, whatever touches it (``Customs，Customs一`` splits at the ``，``;
-# once the mark is English, the phrase must not become Chinese).
-_INNER_CLAUSE_END = re.compile(r"(?<!\d)[,;:!?]|[,;:!?](?!\d)|\.(?=\s)")
+_WORD_START = re.compile(rf"(?<![{LATIN}\d'\-_./@&+%#])[\d'\-_./@&+%#]*[{LATIN}]")
+_WORD = re.compile(r"[^\s,;:()\"–—!?]+")
 
 Detector = Callable[[str], bool]  # True when a Latin phrase is not English
 
 
 def setup(options: Options) -> Callable[[Document], None]:
     detect = english_or_other() if options.enabled(DETECT_OTHER) else None
+    fold = form_fold(options.rules)
 
     def run(doc: Document) -> None:
-        # Markup, code and URLs (protected ranges) read as blanks: a tag is not an English word.
-        doc.segments = segment(doc.prose_view(), detect, doc.lang_before)
+        # Markup, code and URLs read as blanks: a tag or an address is not an English word.
+        doc.segments = segment(without_urls(doc.prose_view()), detect, doc.lang_before, fold)
+        doc.segmented_at = len(doc.changes)
 
     return run
 
@@ -111,61 +137,87 @@ def english_or_other() -> Detector:
     return not_english
 
 
-def segment(text: str, detect: Detector | None = None, lang_before: str | None = None) -> list[Segment]:
+def segment(text: str, detect: Detector | None = None, lang_before: str | None = None,
+            fold: FormFold | None = None) -> list[Segment]:
     """Cover ``text`` with language runs (see the module docstring for the rules). ``lang_before``: the
     language of the text before this one when it continues a larger document (text without any letter
-    takes it, as it would inside the whole document)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    langs: list[str] = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.span()
-        starts.append(s)
-        ends.append(e)
-        langs.append(m.lastgroup)
-    if not starts:
+    takes it, as it would inside the whole document). ``fold``: the forms normalization converts between
+    (``typography.form_fold``; the shipped conventions by default)."""
+    text = (fold or form_fold())(text)
+    tokens = [(m.start(), m.end(), m.lastgroup) for m in _TOKEN.finditer(text)]
+    if not tokens:
         return [Segment(0, len(text), lang_before or "other")] if text else []
-    _numbers_join_han(text, starts, ends, langs)
-    _label_latin(text, starts, ends, langs, detect)
+    starts, ends, langs = (list(column) for column in zip(*tokens))
+    # Labels are one letter per token (``z``, ``e``, ``o``), joined into a string where patterns find
+    # the tokens that need a look (a Latin phrase next to Han, a change of language) without a Python
+    # loop over every token.
+    script = "".join(langs)
+    _numbers_join_han(text, starts, ends, script)
+    near_han = [m.start() for m in _NEAR_HAN.finditer(script)]
+    if near_han:
+        _embed_short_latin(text, starts, ends, langs, near_han)
+    if detect is not None:
+        _detect_other(text, starts, ends, langs, detect)
     return _runs(text, starts, ends, langs, lang_before)
 
 
-def _numbers_join_han(text: str, starts: list[int], ends: list[int], langs: list[str]) -> None:
-    """``increased by 2.6万个``: a number that ends a Latin phrase against Han moves to the Han."""
-    for i in range(len(starts) - 1):
-        if langs[i] == "en" and langs[i + 1] == "zh" and ends[i] == starts[i + 1]:
-            m = _TRAILING_NUMBER.search(text, starts[i], ends[i])
-            if m:
-                ends[i] = starts[i + 1] = m.start()
+_LANG = {"z": "zh", "e": "en", "o": "other"}
+_NEAR_HAN = re.compile("(?<=z)e|e(?=z)")  # in the labels: a Latin phrase next to a Han stretch
+_ENGLISH_STRETCH = re.compile("e+")
+_SAME_LABEL = re.compile(r"(.)\1*")
 
 
-def _label_latin(text: str, starts: list[int], ends: list[int], langs: list[str], detect) -> None:
-    """Turn the ``en`` tokens into ``zh`` (embedded in a Chinese clause) or ``other`` where they are."""
-    n = len(starts)
-    near_han = [i for i in range(n) if langs[i] == "en" and ((i and langs[i - 1] == "zh")
-                                                             or (i + 1 < n and langs[i + 1] == "zh"))]
-    if near_han:
-        _embed_short_latin(text, starts, ends, langs, near_han)
-    if detect is None:
-        return
-    # A phrase with ``the`` or ``and`` is English: the detector is asked about the rest only.
-    function_word = _ENGLISH_FUNCTION_WORD.search
-    for i in range(n):
-        if langs[i] == "en" and not function_word(text, starts[i], ends[i]) \
-                and _words(text, starts[i], ends[i]) >= MIN_DETECT_WORDS and detect(text[starts[i]:ends[i]]):
-            langs[i] = "other"
+def _numbers_join_han(text: str, starts: list[int], ends: list[int], script: str) -> None:
+    """``increased by 2.6万个``: a number that ends a Latin phrase against Han moves to the Han (spaces
+    between them do not count: the spacing stage takes them out)."""
+    for m in _LATIN_BEFORE_HAN.finditer(script):
+        i = m.start()
+        if not text[ends[i]:starts[i + 1]].strip(" "):
+            number = _TRAILING_NUMBER.search(text, starts[i], ends[i])
+            if number:
+                ends[i] = starts[i + 1] = number.start()
+
+
+_LATIN_BEFORE_HAN = re.compile("e(?=z)")
+
+
+def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str], detect) -> None:
+    """Latin phrases of four or more words that the detector says are not English become ``other``.
+
+    The detector judges a whole English stretch: the ``en`` tokens that follow one another with nothing
+    but clause-ending marks and spaces between them (a phrase never spans a clause end, but French with
+    commas is still French; ``x = f(y)`` is three stretches). It is shown the words alone, one space
+    between them, so that the marks and spaces normalization changes cannot change its answer. A stretch
+    with ``the`` or ``and`` is English without asking."""
+    for m in _ENGLISH_STRETCH.finditer("".join(langs)):
+        first, last = m.start(), m.end()  # tokens [first, last), maybe several stretches
+        i = first
+        while i < last:
+            j = i + 1
+            while j < last and not text[ends[j - 1]:starts[j]].strip(_STRETCH_GAP):
+                j += 1
+            s, e = starts[i], ends[j - 1]
+            if (not _ENGLISH_FUNCTION_WORD.search(text, s, e)
+                    and sum(_words(text, starts[k], ends[k]) for k in range(i, j)) >= MIN_DETECT_WORDS
+                    and detect(" ".join(w for k in range(i, j) for w in _WORD.findall(text, starts[k], ends[k])))):
+                langs[i:j] = ["o"] * (j - i)
+            i = j
+
+
+_STRETCH_GAP = ",.;:!?。 \t"  # what may stand between the phrases of one stretch (the text is folded)
 
 
 def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: list[str],
                        near_han: list[int]) -> None:
     """Latin next to Han in the same clause becomes ``zh`` when it is short and written inside Chinese.
 
-    Pass 1: Latin glued to Han (no space between) is written inside Chinese: ``使用GitLab``, ``GDP增长``.
-    Pass 2: Latin set off by spaces is embedded only in a clause with at least as many Han stretches as
-    Latin phrases left (``全省 GDP 增长``, not ``Visit 哈铁集团 now``). Either way: one word, or up to three
-    with Han on both sides; glued on one side only, up to three when each has a capital or digit (a name
-    or brand: ``Gu Xiulian同志``, ``使用Microsoft Teams``; ``快递企业Closely cooperate`` stays English,
-    and so does ``In Qiqihar 齐齐哈尔,``). Clauses are worked out only around these tokens, each once.
+    Written inside Chinese: in a clause with at least as many Han stretches as Latin phrases left
+    (``全省 GDP 增长``, ``使用GitLab``; not ``Visit 哈铁集团 now``). Short: one word, or up to three with
+    Han on both sides; with Han on one side only, up to three when each has a capital or digit and none
+    is an English function word (a name or brand: ``Gu Xiulian同志``, ``使用Microsoft Teams``;
+    ``快递企业Closely cooperate`` stays English, and so does ``In Qiqihar 齐齐哈尔,``). Whether a space
+    stands between the Latin and the Han does not count: the spacing stage puts exactly one there.
+    Clauses are worked out only around these tokens, each once.
     """
     n = len(starts)
     script = langs[:]  # decisions look at the script of the neighbours, not at their new label
@@ -186,40 +238,35 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
             while last + 1 < n and same_clause(last):
                 last += 1
             members = range(first, last + 1)
-            counts[first] = [sum(script[k] == "zh" for k in members), sum(langs[k] == "en" for k in members)]
+            counts[first] = [sum(script[k] == "z" for k in members), sum(langs[k] == "e" for k in members)]
             clause_of.update(dict.fromkeys(members, first))
         return counts[clause_of[i]]
 
-    for glued_pass in (True, False):
-        for i in near_han:
-            if langs[i] != "en":
-                continue
-            before = i > 0 and script[i - 1] == "zh" and same_clause(i - 1)
-            after = i + 1 < n and script[i + 1] == "zh" and same_clause(i)
-            if not (before or after):
-                continue
-            if glued_pass:
-                if not ((before and not _has_space(text, ends[i - 1], starts[i]))
-                        or (after and not _has_space(text, ends[i], starts[i + 1]))):
-                    continue
-            han, latin = clause(i)
-            if han < latin:
-                continue
-            if _INNER_CLAUSE_END.search(text, starts[i], ends[i]):
-                continue
-            words = _words(text, starts[i], ends[i])
-            if words == 1 or (words <= 3 and (before and after
-                                              or glued_pass and _is_name(text, starts[i], ends[i]))):
-                langs[i] = "zh"
-                clause(i)[1] -= 1
+    def english_clause_beyond(i: int, step: int) -> bool:
+        """The token next to ``i`` on the side without Han, past nothing but a clause end, is a Latin
+        phrase in a clause without Han: the English goes on there (``五老3.40,000 people, and 4.19
+        million ...``; not ``《下注app》,Conduct ...``, where the title closes first)."""
+        k = i + step
+        if not 0 <= k < n or script[k] != "e":
+            return False
+        gap = text[ends[i]:starts[k]] if step > 0 else text[ends[k]:starts[i]]
+        return not gap.strip(_ENDS_AND_SPACES) and clause(k)[0] == 0
 
-
-def _has_space(text: str, start: int, end: int) -> bool:
-    """More than the single space that the spacing stage puts between Han and Latin (``使用 GitLab`` is
-    written glued, ``使用GitLab``, until it is normalized: both must label alike, or cleaning the
-    output again would change it). The space may stand anywhere in the gap (``一 1+4G``)."""
-    return start < end and len(_SPACE.findall(text, start, end)) > 1 or "\u3000" in text[start:end] \
-        or "\t" in text[start:end]
+    for i in near_han:
+        before = i > 0 and script[i - 1] == "z" and same_clause(i - 1)
+        after = i + 1 < n and script[i + 1] == "z" and same_clause(i)
+        if not (before or after):
+            continue
+        han, latin = clause(i)
+        if han < latin:
+            continue
+        if before != after and english_clause_beyond(i, +1 if before else -1) \
+                and not _is_name(text, starts[i], ends[i]):
+            continue  # an English phrase going on into English (a name or brand stays: ``运行 k6，and ...``)
+        words = _words(text, starts[i], ends[i])
+        if words == 1 or (words <= 3 and (before and after or _is_name(text, starts[i], ends[i]))):
+            langs[i] = "z"
+            clause(i)[1] -= 1
 
 
 _FUNCTION_WORDS = frozenset("a an and as at by for from in into is it of on or the to was we with".split())
@@ -244,18 +291,17 @@ def _runs(text: str, starts: list[int], ends: list[int], langs: list[str],
     each holds at least one token). Text that continues a document gives the lines before its first
     token to the run before it, as the whole document would."""
     out = []
-    run_start, lang = 0, langs[0]
-    if lang_before is not None and lang_before != lang:
+    run_start = 0
+    if lang_before is not None and lang_before != _LANG[langs[0]]:
         nl = text.rfind("\n", 0, starts[0])
         if nl >= 0:
             out.append(Segment(0, nl + 1, lang_before))
             run_start = nl + 1
-    for i in range(1, len(starts)):
-        if langs[i] != lang:
-            cut = _ownership_cut(text, ends[i - 1], starts[i])
-            out.append(Segment(run_start, cut, lang))
-            run_start, lang = cut, langs[i]
-    out.append(Segment(run_start, len(text), lang))
+    for m in _SAME_LABEL.finditer("".join(langs)):  # the tokens of one run
+        last = m.end() - 1
+        cut = len(text) if last + 1 == len(langs) else _ownership_cut(text, ends[last], starts[last + 1])
+        out.append(Segment(run_start, cut, _LANG[langs[last]]))
+        run_start = cut
     return out
 
 

@@ -22,15 +22,16 @@ Rules (each a change record unless marked flag, each can be switched off with ``
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import regex
 
 from ..document import Document, Edit
 from ..options import Options
-from ..typography import (FW_CLAUSE, FW_CLOSE, FW_OPEN, Conventions, LangIndex,
-                          decision_view, is_han, is_latin, load_conventions, protect_urls, resegmenter,
-                          segmenter, space_chars)
+from ..typography import (ASCII_CLAUSE, FW_CLAUSE, FW_CLOSE, FW_OPEN, LATIN_CHARS, Conventions, LangIndex, is_han,
+                          is_latin, load_conventions, protect_urls, runs_for, space_chars)
+from . import segment
 
 NAME = "spacing"
 RULES = ("space-fullwidth", "space-han-latin", "digit-spacing", "space-after-mark",
@@ -41,16 +42,26 @@ SPACES = space_chars()
 # Runs of spaces that may need a decision: two or more, an odd space, or a space next to a character
 # outside ASCII. (A single space between ASCII characters never changes here; skipping them is most
 # of this stage's speed on English text.)
-_S, _ODD = regex.escape(SPACES), regex.escape(SPACES.replace(" ", ""))
-_SPACE_RUN = regex.compile(f"(?<![{_S}])(?:[{_S}]{{2,}}+|[{_ODD}](?![{_S}])|(?<=[^\\x00-\\x7f]) (?![{_S}])"
-                           f"| (?![{_S}])(?=[^\\x00-\\x7f]))")
+# Runs of spaces that may need a decision are found from their parts: odd spaces (``str.find``), two
+# ASCII spaces in a row, and a space beside a character outside ASCII. Each of these simple patterns
+# lets the stdlib ``re`` jump from space to space; one pattern with every case is twice as slow.
+_ODD = SPACES.replace(" ", "")
+_DOUBLE_SPACE = re.compile("  +")
+_SPACE_BEFORE_WIDE = re.compile(" (?=[^\\x00-\\x7f])")
+_SPACE_AFTER_WIDE = re.compile(" (?<=[^\\x00-\\x7f] )")  # the space first: the scan jumps to spaces
 _AS_SPACE = str.maketrans({c: " " for c in SPACES})
 _FW_OPEN_CLASS = regex.escape(FW_OPEN)
 # Where a space may go in: around stretches of Han characters, and after ASCII marks glued to a word.
-# (Found from the Han stretches and the marks: one lookaround pattern over every position is 10x slower.)
+# (Found from the Han stretches and the marks: one lookaround pattern over every position is 2-10x slower.)
 _HAN_RUN = regex.compile(r"[\p{Han}〇々]++")
 _GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + _FW_OPEN_CLASS + r"])|[.:?!](?=[\p{Han}" + _FW_OPEN_CLASS + "])")
-_TOKEN = set("._-+%'’")  # characters that hold a Latin token together: PM2.5, COVID-19
+CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
+# The word or number next to a Han character: letters, digits and what holds a token together (PM2.5,
+# COVID-19), up to 64 characters each way.
+_TOKEN_CHAR = r"[0-9A-Za-z\p{Latin}._\-+%'’]"
+_TOKEN_BEFORE = regex.compile(f"(?r){_TOKEN_CHAR}*+")  # matched backwards from where it ends
+_TOKEN_AFTER = regex.compile(f"{_TOKEN_CHAR}*+")
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
 _OPENERS = FW_OPEN + "\"'(["
 _CLOSERS = FW_CLOSE + "\"')]"
 
@@ -59,45 +70,78 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     rules = {rule for rule in RULES if options.enabled(rule)}
     digit_spacing = options.digit_spacing
-    resegment = resegmenter(options)
-    runs_of = segmenter(options)
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
 
     def run(doc: Document) -> None:
         protect_urls(doc)
-        langs = LangIndex(runs_of(decision_view(doc.prose_view()), doc.lang_before) if doc.segments else [])
+        langs = runs_for(doc, relabel)
         spacer = Spacer(doc.text, langs, conv, digit_spacing)
         edits = []
-        for m in _SPACE_RUN.finditer(doc.text):
-            decision = spacer.space_run(m.start(), m.end())
+        text = doc.text
+        for s, e in space_runs(text):
+            decision = spacer.space_run(s, e)
             if decision is None:
                 continue
             after, rule = decision
             if rule == "kept-space":
                 if rule in rules:
-                    doc.flag(NAME, rule, m.start(), m.end(), "space kept between Chinese phrases of unequal "
+                    doc.flag(NAME, rule, s, e, "space kept between Chinese phrases of unequal "
                              "length: a slogan's pause or a stray space? (remove it by hand if stray)")
                 rule = "space-in-chinese"
-            if rule in rules and after != m.group():
-                edits.append(Edit(m.start(), m.end(), after, rule))
+            if rule in rules and after != text[s:e]:
+                edits.append(Edit(s, e, after, rule))
         for p in insertion_points(doc.text):
             rule = spacer.insertion(p)
             if rule in rules:
                 edits.append(Edit(p, p, " ", rule))
         doc.apply(NAME, edits)
-        resegment(doc)  # fresh runs for the stages after this one and for the report
 
     return run
+
+
+def space_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of spaces that may need a decision: two or more, an odd space, or a space next to a
+    character outside ASCII. (A single space between ASCII characters never changes here; skipping them
+    is most of this stage's speed on English text.)"""
+    n = len(text)
+    runs: dict[int, int] = {}  # start -> end of each run found
+
+    def run_at(k: int) -> None:
+        start = k
+        while start and text[start - 1] in SPACES:
+            start -= 1
+        if start not in runs:
+            end = k + 1
+            while end < n and text[end] in SPACES:
+                end += 1
+            runs[start] = end
+
+    for odd in _ODD:
+        k = text.find(odd)
+        while k >= 0:
+            run_at(k)
+            k = text.find(odd, k + 1)
+    for pattern in (_DOUBLE_SPACE, _SPACE_BEFORE_WIDE, _SPACE_AFTER_WIDE):
+        for m in pattern.finditer(text):
+            run_at(m.start())
+    return [(s, e) for s, e in sorted(runs.items())
+            if e - s > 1 or text[s] != " " or s and not text[s - 1].isascii() or e < n and not text[e].isascii()]
 
 
 def insertion_points(text: str) -> list[int]:
     """Positions between a Han character and a Latin letter, digit or ``%``, and after a glued mark."""
     points = [m.end() for m in _GLUED_MARK.finditer(text)]
+    n = len(text)
     for m in _HAN_RUN.finditer(text):
         s, e = m.span()
-        if s and (_word_char(text[s - 1]) or text[s - 1] == "%"):
-            points.append(s)
-        if e < len(text) and _word_char(text[e]):
-            points.append(e)
+        if s:
+            c = text[s - 1]
+            if "0" <= c <= "9" or c == "%" or c in LATIN_CHARS:
+                points.append(s)
+        if e < n:
+            c = text[e]
+            if "0" <= c <= "9" or c in LATIN_CHARS:
+                points.append(e)
     return points
 
 
@@ -126,9 +170,10 @@ class Spacer:
             return (kept, "ideographic-space") if right != "\n" else None
         if right == "\n":
             return None  # trailing spaces are the invisible stage's
-        if (left == "。" and right.isdigit() and s > 1 and text[s - 2].isdigit()
-                or right == "。" and left.isdigit() and text[e + 1:e + 2].isdigit()):
-            return self._single(s, e)  # ``2023。 2024``: glued, the numbers stage would read a decimal point
+        if left in CLAUSE_MARKS and right.isdigit() and _neighbour(text, s - 1, -1).isdigit() \
+                or right in CLAUSE_MARKS and left.isdigit() and _neighbour(text, e, +1).isdigit():
+            # ``2023。 2024``, ``5 ， 2``: glued, the mark would read as a decimal point or a separator
+            return self._single(s, e)
         if left in "“”‘’" and _word_char(right) or right in "“”‘’" and _word_char(left):
             return self._single(s, e)  # ``“小哥” Courier``: glued, ``s’C`` would read as an apostrophe
         if left in FW_OPEN or left in FW_CLOSE or left in FW_CLAUSE or right in FW_CLOSE or right in FW_CLAUSE:
@@ -157,14 +202,9 @@ class Spacer:
         """Rule for a Han character next to the word or number at ``pos`` (the word is left of the Han
         character when ``left_is_word``): ``space-han-latin`` or ``digit-spacing``."""
         text = self.text
-        start = end = pos
-        while start > 0 and (text[start - 1].isascii() and text[start - 1].isalnum() or is_latin(text[start - 1])
-                             or text[start - 1] in _TOKEN):
-            start -= 1
-        while end + 1 < len(text) and (text[end + 1].isascii() and text[end + 1].isalnum()
-                                       or is_latin(text[end + 1]) or text[end + 1] in _TOKEN):
-            end += 1
-        if any(is_latin(c) for c in text[start:end + 1]):
+        start = _TOKEN_BEFORE.match(text, max(0, pos - 64), pos).start()
+        end = _TOKEN_AFTER.match(text, pos + 1, pos + 65).end()
+        if _LATIN_LETTER.search(text, start, end):
             return "space-han-latin"
         if self.langs(pos) == "en":
             return "space-han-latin"  # a number that starts or ends an English run

@@ -30,7 +30,7 @@ from typing import Callable
 from ..document import Document, Edit, PositionMap
 from ..options import Options
 from ..spam import Detector, SpamHit, load_rules
-from . import invisible
+from . import invisible, structure
 
 NAME = "spam"
 REMOVALS = ("spam-title", "spam-phrase", "spam-stuffing", "spam-promotion")
@@ -64,6 +64,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     odd_space = None
     if options.enabled("invisible") and options.enabled("odd-space"):
         odd_space = invisible.odd_space_pattern(invisible.load_chars()[1])
+    restructure = structure.setup(options) if options.enabled(structure.NAME) and mode != "flag" else None
 
     def find(text: str) -> list[SpamHit]:
         return [h for h in detector.find(text) if h.rule in kinds]
@@ -78,12 +79,26 @@ def setup(options: Options) -> Callable[[Document], None]:
                 _apply_repairs(doc, points, partial(_odd_space_edits, odd_space))
 
     def run(doc: Document) -> None:
+        remove_or_mask(doc)
+        # The structure stage decided on the lines as they were: a removal can take a line's heading
+        # marker (``1、《…》``) or empty a line, and cleaning the output again would join differently.
+        # It decides again on the lines as they are, and anything its joins bring together is looked at.
+        for _ in range(MAX_ROUNDS):
+            if restructure is None or not any(c.stage == NAME for c in doc.changes[doc.segmented_at:]):
+                break
+            first = len(doc.changes)
+            restructure(doc)
+            if len(doc.changes) == first or not remove_or_mask(doc):
+                break
+
+    def remove_or_mask(doc: Document) -> int:
+        """Find and act on the spans (see the module docstring); the number of spans removed or masked."""
         hits = find(doc.text)
         if mode == "flag":
             for h in hits:
                 doc.flag(NAME, h.rule, h.start, h.end, h.describe())
             doc.stats["spam"] = len(hits)
-            return
+            return 0
         # Remove (or mask) until nothing is found: taking a span out can bring the halves of a phrase
         # together or take the context that held another span below the threshold.
         count = 0
@@ -102,7 +117,8 @@ def setup(options: Options) -> Callable[[Document], None]:
             if mode == "remove":
                 repair(doc, points)
             hits = find(doc.text)
-        doc.stats["spam"] = count
+        doc.stats["spam"] = doc.stats.get("spam", 0) + count
+        return count
 
     return run
 

@@ -46,6 +46,7 @@ def context(options: Options) -> str:
     return "document" if options.terms and options.enabled(NAME) else "paragraph"
 
 MAX_SWEEPS = 4  # repairs next to repairs; a sane glossary needs two
+MAX_POLISH = 4  # rounds of repairs and the earlier stages over them; the second repairs nothing in practice
 # The word just before a position (matched backwards from it) and just after, across one space.
 _WORD_BEFORE = regex.compile(r"(?r)(?<![\p{Latin}\p{N}])(" + WORD + ") ")
 _WORD_AFTER = regex.compile(r" (" + WORD + r")(?![\p{Latin}\p{N}])")
@@ -61,12 +62,27 @@ UNTRANSLATED_MAX_CHARS = 40  # a longer Chinese run is a clause of its own
 def setup(options: Options) -> Callable[[Document], None]:
     if not options.terms:
         return lambda doc: None
+    from ..registry import stages_before  # the registry imports this module
+
     matcher = build(glossary_module.load(options.terms))
     on = options.enabled
+    polish = stages_before(NAME, options)
 
     def run(doc: Document) -> None:
-        if doc.text:
+        if not doc.text:
+            return
+        # A repair changes words, and the stages before this one decide by words: a line's length
+        # (structure), a clause's language (``Ten little stars，`` is English, ``Ten Little Stars，`` a
+        # name inside Chinese). They run again over the repaired text, and this stage after them, until
+        # it repairs nothing more: cleaning the output again then changes nothing.
+        for _ in range(MAX_POLISH):
+            before = len(doc.changes)
             Sweep(doc, matcher, on).run()
+            if len(doc.changes) == before:
+                return
+            for stage in polish:
+                stage(doc)
+            doc.flags = [f for f in doc.flags if f.stage != NAME]  # the next sweep flags the final text
 
     return run
 

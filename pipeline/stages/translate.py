@@ -31,11 +31,13 @@ from ..positions import forward_spans
 from ..rules import ConfigError
 from ..translation.backends import DIRECTIONS, Backend, Translation, TranslationError, check_terms, valid_text
 from ..translation.units import Unit, build_units, needs_space
+from . import segment
 
 NAME = "translate"
 RULES = ("translation", "translation-memory", "missing-term", "untranslated")
 UNIT_FORMATS = ("jsonl", "tmx", "xliff")
 UNITS_KEY = "_units"  # doc.stats key of the units (hidden from the report's stats)
+MAX_ROUNDS = 4  # translate, put in place, look again: a second round is rare, a third rarer still
 
 
 def _wants_units(options: Options) -> bool:
@@ -54,24 +56,44 @@ def setup(options: Options) -> Callable[[Document], None]:
         raise ConfigError(f"--translator must be none, ct2 or openai, not {options.translator!r}")
     if not _wants_units(options) or not options.enabled(NAME):
         return lambda doc: None
+    from ..registry import stages_before  # the registry imports this module
+
     glossary = load_glossary(options.terms) if options.terms else Glossary()
     backends = make_backends(options, directions(options))
     place = options.to is not None and bool(backends) and options.enabled("translation")
-    polish = _earlier_stages(options) if place else []
+    polish = stages_before(NAME, options) if place else []
+
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
+
+    def fresh_units(doc: Document) -> list[Unit]:
+        # Units are cut at the language runs: the runs the segment stage finds on the text as it stands
+        # (the earlier stages carried theirs through their edits), as a second run will find them.
+        if relabel is not None:
+            relabel(doc)
+        return build_units(doc)
 
     def run(doc: Document) -> None:
-        units = build_units(doc)
+        units = todo = fresh_units(doc)
         failures = []
-        for (source, target), backend in backends.items():
-            todo = [u for u in units if u.lang == source]
-            try:
-                translate_units(backend, todo, source, target, glossary)
-            except TranslationError as exc:
-                # The backend failed part way: the units it translated are used (and kept in the memory),
-                # the others stay as they are, flagged untranslated: the output is incomplete, never wrong.
-                failures.append(f"{source}-{target}: {exc}")
-        if place:
-            place_translations(doc, units, options.to, polish)
+        for _ in range(MAX_ROUNDS):
+            for (source, target), backend in backends.items():
+                try:
+                    translate_units(backend, [u for u in todo if u.lang == source], source, target, glossary)
+                except TranslationError as exc:
+                    # The backend failed part way: the units it translated are used (and kept in the
+                    # memory), the others stay as they are, flagged untranslated: the output is
+                    # incomplete, never wrong.
+                    failures.append(f"{source}-{target}: {exc}")
+            if not place or not place_translations(doc, units, options.to, polish, todo) or failures:
+                break
+            # What cleaning the output again finds: a unit of the other language that stood inside a
+            # unit of the target language (``Customs“一 Customs”,`` once the clause after it is English,
+            # the 一 is a clause of its own). It is translated now, so that the next run finds none.
+            units, todo = units_again(units, fresh_units(doc), options.to)
+            if not todo:
+                break
+        for i, u in enumerate(units, 1):
+            u.id = f"u{i}"
         _flag(doc, units, options, "; ".join(failures))
         doc.stats[UNITS_KEY] = units
         doc.stats["translation"] = summary(units, options, backends)
@@ -142,12 +164,15 @@ def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable]) -> None:
-    """Replace each unit in the other language by its translation; keep every unit's span current."""
+def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable],
+                       todo: list[Unit] | None = None) -> int:
+    """Replace each unit of ``todo`` (default: all) in the other language by its translation, run the
+    earlier stages over the result, and keep every unit's span current. Returns how many were placed."""
+    chosen = {id(u) for u in (units if todo is None else todo)}
     text = doc.text
     edits, spans, shift = [], [], 0
     for u in units:  # units are in text order and do not overlap
-        if u.lang != to and u.target:
+        if id(u) in chosen and u.lang != to and u.target and not u.placed:
             before, after = _spacing(text, u.start, u.end, u.target, to)
             edits.append(Edit(u.start, u.end, before + u.target + after, "translation"))
             start = u.start + shift + len(before)
@@ -156,6 +181,8 @@ def place_translations(doc: Document, units: list[Unit], to: str, polish: list[C
             u.placed = True
         else:
             spans.append((u.start + shift, u.end + shift))
+    if not edits:
+        return 0
     doc.apply(NAME, edits)
     since = len(doc.changes)
     for run in polish:
@@ -163,6 +190,41 @@ def place_translations(doc: Document, units: list[Unit], to: str, polish: list[C
     for u, (s, e) in zip(units, forward_spans(doc, since, spans)):
         u.start, u.end = s, e
     _reassign_blocks(doc, units)
+    return len(edits)
+
+
+def units_again(units: list[Unit], fresh: list[Unit], to: str) -> tuple[list[Unit], list[Unit]]:
+    """The units once more after translations were put in place, and those still to translate.
+
+    ``fresh`` are the units built on the text as it stands. Each fresh unit of the other language takes
+    the place of the units it overlaps (their text has changed under them), and so do the fresh units of
+    the target language that cover the unplaced ones among those, until the places match. A fresh unit
+    that would take the place of a translation put in place is left out: its text stays as it is on
+    both sides of a bilingual document."""
+    new = [j for j, f in enumerate(fresh) if f.lang != to]
+    if not new:
+        return units, []
+
+    def overlapping(a: Unit, group: list[Unit]) -> list[int]:
+        return [k for k, b in enumerate(group) if b.start < a.end and a.start < b.end]
+
+    stale: set[int] = set()  # indexes into units
+    taken: set[int] = set()  # indexes into fresh
+    queue = new[:]
+    while queue:
+        j = queue.pop()
+        f = fresh[j]
+        olds = overlapping(f, units)
+        if j in taken or f.lang == to and any(units[i].placed and i not in stale for i in olds):
+            continue
+        taken.add(j)
+        for i in olds:
+            if i not in stale:
+                stale.add(i)
+                queue += overlapping(units[i], fresh)
+    kept = [u for i, u in enumerate(units) if i not in stale]
+    added = [fresh[j] for j in sorted(taken)]
+    return sorted(kept + added, key=lambda u: u.start), added
 
 
 def _spacing(text: str, start: int, end: int, target: str, to: str) -> tuple[str, str]:
@@ -181,18 +243,6 @@ def _reassign_blocks(doc: Document, units: list[Unit]) -> None:
         i = max(bisect_right(starts, u.start) - 1, 0)
         if doc.blocks:
             u.block, u.kind = i, doc.blocks[i].kind
-
-
-def _earlier_stages(options: Options) -> list[Callable]:
-    from ..registry import STAGES
-
-    earlier = []
-    for stage in STAGES:
-        if stage.NAME == NAME:
-            break
-        if options.enabled(stage.NAME):
-            earlier.append(stage.setup(options))
-    return earlier
 
 
 def _flag(doc: Document, units: list[Unit], options: Options, failure: str = "") -> None:

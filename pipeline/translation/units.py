@@ -34,6 +34,8 @@ _WEIGHT = {"zh": 3}
 # Characters that English text cannot touch without a space (``activities.The``).
 _GLUE = regex.compile(r"[\p{Latin}\d.,;:!?)\]\"'%]")
 _STRONG = regex.compile(r"[\p{Han}\p{L}]")
+_HAN = regex.compile(r"\p{Han}")
+_LATIN = regex.compile(r"\p{Latin}")
 
 
 @dataclass(slots=True)
@@ -76,11 +78,22 @@ def build_units(doc: Document) -> list[Unit]:
             start, end = _trim(text, start, end)
             if end <= start or not _STRONG.search(text, start, end):
                 continue
-            lang = _language(text, segments, seg_starts, start, end, atomic)
+            lang = _script_checked(_language(text, segments, seg_starts, start, end, atomic), text, start, end)
             if lang not in TRANSLATABLE:
                 continue
             units.append(Unit(f"u{len(units) + 1}", lang, text[start:end], start, end, b_index, block.kind))
     return units
+
+
+def _script_checked(lang: str, text: str, start: int, end: int) -> str:
+    """A unit is Chinese only if it holds a Han character, English only if it holds a Latin letter: a
+    short English word the runs put inside a Chinese clause (``（二）…an``) is no Chinese to translate. So
+    a translation without a character of its source's script is never taken for the source again."""
+    if lang == "zh" and not _HAN.search(text, start, end):
+        return "en" if _LATIN.search(text, start, end) else "other"
+    if lang == "en" and not _LATIN.search(text, start, end):
+        return "zh" if _HAN.search(text, start, end) else "other"
+    return lang
 
 
 def _pieces(text: str, start: int, end: int, segments: list[Segment], atomic: list[tuple[int, int]],
