@@ -75,6 +75,8 @@ def check_all(text: str, pipeline: Pipeline = PIPELINE):
 @example("a\r\n\r\n\x00《》“\u200d\u0301")
 @example("\ud7ff\ue000\U0010ffff")
 @example("\ud800中文\udfff the end")  # lone surrogates (the API takes any str): U+FFFD, recorded
+@example("一a@b.cn")  # Han touching an e-mail address was taken into it: 一 ended in no zh run
+@example("a@b.cn认")
 def test_hostile_text_keeps_every_law(text):
     check_all(text)
 
