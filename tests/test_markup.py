@@ -520,3 +520,15 @@ def test_an_edited_reference_label_is_checked():
     assert doc.apply("terms", [Edit(at, at + 4, "Committee", "term-variant")]) == 1
     markup_check.setup(Options())(doc)
     assert [f.rule for f in doc.flags] == ["markup-changed"]  # the link lost its definition
+
+
+def test_an_emptied_emphasis_after_a_hidden_spam_block_is_flagged():
+    # The hidden block goes with its lines (the line numbers change: markup-check reads it all again)
+    # and an emphasis emptied further down is still found.
+    hidden = '<div style="display:none"><a href="https://x.example/">开云体育官网</a>\n<a href="/b">乐鱼体育</a></div>\n'
+    text = "Intro.\n\n" + hidden + "\nSome *em* here.\n\n**\u200b**\n\nLast.\n"
+    doc = clean(text, "markdown")
+    assert "开云" not in doc.text and doc.text.endswith("****\n\nLast.\n")
+    [flag] = [f for f in doc.flags if f.rule == "markup-changed"]
+    assert doc.text[flag.start:flag.end] == "****"
+
