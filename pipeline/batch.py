@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TextIO
 
 from .document import Document
-from .files import (STDIN, Job, UsageError, atomic_writer, describe_os_error, output_path, remove_quietly,
-                    write_atomic)
+from .files import (STDIN, Job, OutputError, UsageError, atomic_writer, checked_output, describe_os_error,
+                    open_regular, output_path, remove_quietly, shown, write_atomic)
+from .redact import redact
 from .registry import whole_document_stages
+from .rules import ConfigError
 from .report import UNTRANSLATED, Finding, LineIndex, document_stats, findings, report_line
 from .runner import Pipeline, format_for
 from .stages.decode import DecodeError, decode
-from .stream import clean_stream
+from .stream import VISIBLE, clean_stream
 from .summary import spam_removed
 from .translation.backends import TranslationError
 from .writers import render, suffix_for
@@ -45,6 +47,11 @@ class Outcome:
     size: int = 0  # input bytes
     spam_removed: int = 0  # characters the spam stage removed
     skipped: bool = False  # unchanged since the last run (see manifest.py)
+    # Written, but a human should know (an empty input, broken UTF-8 replaced): one line each.
+    warnings: list[str] = field(default_factory=list)
+    # Written, but not all that was asked (translation stopped part way): counts as failed, exit 3, and
+    # is not recorded as done, so that the next run does it again.
+    incomplete: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,12 @@ class Settings:
 def read_input(source: str, stdin: TextIO | None = None) -> bytes:
     if source == STDIN:
         return (stdin or sys.stdin).buffer.read()
-    with open(source, "rb") as f:
+    with open_regular(source) as f:
         return f.read()
+
+
+class InputError(Exception):
+    """An input cannot be read (it vanished, it is not a regular file, reading it failed)."""
 
 
 def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: str | None = None,
@@ -77,48 +88,104 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
             spill_dir: str | None = None, sink: BinaryIO | None = None) -> Outcome:
     """Clean one input. Writes to ``out_dir`` (or back to the input with ``in_place``), else to ``sink``,
     else returns the output in ``Outcome.output``. With ``check``, nothing is written and findings are
-    listed. ``data``: the input's bytes, when the caller has read them (else the file is read here)."""
+    listed. ``data``: the input's bytes, when the caller has read them (else the file is read here).
+
+    Never raises for a bad input, a failed write or a bug met on one file: the ``Outcome`` says what
+    went wrong in one line (secrets removed), and the batch goes on with the next file. A failed write
+    leaves the previous output as it was (outputs are replaced atomically)."""
     out = Outcome(job.source)
     try:
-        doc_format = format_for(job.source, pipeline.options)
-        if data is None and stream_above is not None and _streamable(pipeline, job, fmt, doc_format, stream_above):
-            return _process_stream(pipeline, job, out, out_dir=out_dir, check=check, in_place=in_place,
-                                   report=report, chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
-        if data is None:
-            data = read_input(job.source)
-        out.size = len(data)
-        doc = pipeline.clean_bytes(data, source=job.source, format=doc_format)
-        if report:
-            out.report = report_line(doc, job.source)
-        out.changes = len(doc.changes)
-        out.stats = document_stats(doc)
-        out.spam_removed = spam_removed(doc.changes)
-        if check:
-            found = findings(doc, pipeline.options.expect)
-            out.untranslated = sum(f.rule.startswith(UNTRANSLATED) for f in found)
-            out.findings = _finding_lines(found, job.source, data)
-            return out
-        rendered = render(doc, fmt, pipeline.options).encode("utf-8")
-        out.suffix = suffix_for(fmt, doc.format)
-        if in_place and job.source != STDIN:
-            if doc.changes:
-                write_atomic(Path(job.source), rendered)
-            out.written = job.source
-        elif out_dir is not None:
-            target = output_path(out_dir, job.rel, out.suffix)
-            write_atomic(target, rendered)
-            out.written = str(target)
-        elif sink is not None:
-            sink.write(rendered)
-        else:
-            out.output = rendered.decode("utf-8")
-    except DecodeError as exc:
-        out.ok, out.error = False, str(exc)
-    except (UsageError, TranslationError) as exc:
+        _process(pipeline, job, out, out_dir=out_dir, fmt=fmt, check=check, in_place=in_place, data=data,
+                 report=report, stream_above=stream_above, chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
+    except (DecodeError, InputError, OutputError, UsageError, TranslationError, ConfigError) as exc:
         out.ok, out.error = False, str(exc)
     except OSError as exc:
         out.ok, out.error = False, describe_os_error(exc)
+    except MemoryError:
+        out.ok, out.error = False, "out of memory while cleaning it (split the file, or see docs/reliability.md)"
+    except Exception as exc:  # a bug met on one file must not stop the batch: say it, go on
+        out.ok, out.error = False, f"internal error (please report it): {type(exc).__name__}: {exc}"
+    if not out.ok:
+        out.error = redact(" ".join(out.error.split()))  # one line, no secret
+        out.output = None
     return out
+
+
+def _process(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, fmt, check, in_place, data, report,
+             stream_above, chunk_size, spill_dir, sink) -> None:
+    doc_format = format_for(job.source, pipeline.options)
+    if data is None and stream_above is not None and _streamable(pipeline, job, fmt, doc_format, stream_above):
+        _process_stream(pipeline, job, out, out_dir=out_dir, check=check, in_place=in_place, report=report,
+                        chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
+        return
+    if data is None:
+        try:
+            data = read_input(job.source)
+        except OSError as exc:
+            raise InputError(f"cannot read: {describe_os_error(exc)}") from None
+    out.size = len(data)
+    doc = pipeline.clean_bytes(data, source=job.source, format=doc_format)
+    out.warnings = document_warnings(doc, len(data))
+    out.incomplete = translation_problem(doc)
+    if report:
+        out.report = report_line(doc, job.source)  # a name that is not UTF-8 as \udcXX escapes
+    out.changes = len(doc.changes)
+    out.stats = document_stats(doc)
+    out.spam_removed = spam_removed(doc.changes)
+    if check:
+        found = findings(doc, pipeline.options.expect)
+        out.untranslated = sum(f.rule.startswith(UNTRANSLATED) for f in found)
+        out.findings = _finding_lines(found, shown(job.source), data)
+        return
+    rendered = render(doc, fmt, pipeline.options).encode("utf-8")
+    out.suffix = suffix_for(fmt, doc.format)
+    if in_place and job.source != STDIN:
+        if doc.changes:
+            _write(Path(job.source), rendered)
+        out.written = job.source
+    elif out_dir is not None:
+        target = checked_output(out_dir, output_path(out_dir, job.rel, out.suffix), job.source)
+        _write(target, rendered)
+        out.written = str(target)
+    elif sink is not None:
+        sink.write(rendered)
+    else:
+        out.output = rendered.decode("utf-8")
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown(str(target))}: {describe_os_error(exc)} "
+                          "(the previous output, if any, is unchanged)") from None
+
+
+def warnings_for(size: int, visible: bool, decode_problems: list[tuple[int, str]]) -> list[str]:
+    """What a human should know about a file that was cleaned and written all the same."""
+    warnings = []
+    if size == 0:
+        warnings.append("empty file")
+    elif not visible:
+        warnings.append("nothing visible left after cleaning (the input held only spaces, invisible "
+                        "characters or removed spam)")
+    if decode_problems:
+        n = len(decode_problems)
+        first = decode_problems[0][1].split(" are not", 1)[0]
+        warnings.append(f"{n} invalid UTF-8 sequence{'s' if n != 1 else ''} replaced by U+FFFD (first: {first}); "
+                        "see the decode/invalid-utf8 flags")
+    return warnings
+
+
+def document_warnings(doc: Document, size: int) -> list[str]:
+    problems = [(f.start, f.message) for f in doc.flags if f.stage == "decode"]
+    return warnings_for(size, VISIBLE.search(doc.text) is not None, problems)
+
+
+def translation_problem(doc: Document) -> str:
+    """Why the translation of a document stopped part way ('' when it did not)."""
+    info = doc.stats.get("translation") or {}
+    return info.get("error", "") if isinstance(info, dict) else ""
 
 
 def _streamable(pipeline: Pipeline, job: Job, fmt: str | None, doc_format: str, stream_above: int) -> bool:
@@ -148,20 +215,30 @@ def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, chec
         target = output_path(out_dir, job.rel)
     else:
         target = None
-    with open(job.source, "rb") as f:
+    if target is not None and out_dir is not None:
+        target = checked_output(out_dir, target, job.source)
+    try:
+        f = open_regular(job.source)
+    except OSError as exc:
+        raise InputError(f"cannot read: {describe_os_error(exc)}") from None
+    with f:
         if target is None:
             result = clean_stream(pipeline, f, job.source, None if check else sink, chunk_size=chunk_size,
                                   report=report, check=check, spill_dir=spill_dir)
         else:
             try:
                 with atomic_writer(target) as dest:
-                    result = clean_stream(pipeline, f, job.source, dest, chunk_size=chunk_size, report=report,
-                                          check=False, spill_dir=spill_dir)
+                    result = clean_stream(pipeline, f, job.source, _Guarded(dest, target),
+                                          chunk_size=chunk_size, report=report, check=False, spill_dir=spill_dir)
                     if in_place and not result.changes:
                         raise _Unchanged  # drops the copy: the input stays as it was
             except _Unchanged:
                 pass
+            except OSError as exc:  # creating or finishing the output (the writes are guarded)
+                raise OutputError(f"cannot write {shown(str(target))}: {describe_os_error(exc)} "
+                                  "(the previous output, if any, is unchanged)") from None
             out.written = str(target)
+    out.warnings = warnings_for(result.size, result.visible, result.decode_problems)
     out.size = result.size
     out.changes = result.changes
     out.stats = result.stats
@@ -170,6 +247,20 @@ def _process_stream(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, chec
     out.spam_removed = result.spam_removed
     out.untranslated = result.untranslated
     return out
+
+
+class _Guarded:
+    """The output of a large file: a failed write says which file it was."""
+
+    def __init__(self, f: BinaryIO, target: Path):
+        self.f, self.target = f, target
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.f.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {shown(str(self.target))}: {describe_os_error(exc)} "
+                              "(the previous output, if any, is unchanged)") from None
 
 
 def _finding_lines(found: list[Finding], source: str, data: bytes) -> list[str]:

@@ -10,7 +10,6 @@ place, visible on hover, from the change log.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterator
@@ -21,6 +20,7 @@ from lxml import etree
 from .document import Block, Document
 from .options import Options
 from .positions import change_spans
+from .report import json_value
 from .translation.exchange import Pair, XliffUnit, tmx_bytes, xliff_bytes, xml_text
 from .translation.units import Unit, build_units, needs_space
 
@@ -292,7 +292,7 @@ def jsonl(doc: Document, options: Options) -> str:
                   "start": u.start, "end": u.end, "block": u.block, "kind": u.kind}
         if u.missing_terms:
             record["missing_terms"] = list(u.missing_terms)
-        lines.append(json.dumps(record, ensure_ascii=False))
+        lines.append(json_value(record))
     return "".join(line + "\n" for line in lines)
 
 

@@ -19,9 +19,10 @@ from typing import Any, TextIO
 
 from .batch import Outcome, Settings, discard_spills, iter_findings, iter_report
 from .engines import default_jobs, run_dask, run_here, run_pool
-from .files import STDIN, Job, UsageError, describe_os_error, discover, publish, remove_quietly
+from .files import STDIN, Job, UsageError, describe_os_error, discover, publish, remove_quietly, shown
 from .manifest import Manifest, config_hash, hash_file
 from .options import Options, find_config, load_config, options_from_mapping, parse_size
+from .redact import redact
 from .rules import ConfigError
 from .runner import Pipeline
 from .summary import Summary
@@ -55,7 +56,7 @@ def options_with_origins(req: Request, cwd: Path | None = None) -> tuple[Options
 
 
 def _err(message: str, stderr: TextIO) -> None:
-    print(f"duet: {message}", file=stderr)
+    print(f"duet: {redact(message)}", file=stderr)
 
 
 def _binary(stream: TextIO):
@@ -154,6 +155,7 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
 
     summary = Summary()
     interrupted = False
+    manifest_problems: list[str] = []
     with ExitStack() as stack:
         report_out = _open_report(stack, p.report) if p.report else None
         bar = _progress_bar(stack, options, p, todo, stderr)
@@ -166,7 +168,9 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
             for index, outcome in _engine(p, todo, stdout if single_to_stdout else None):
                 results[index] = outcome
                 if manifest is not None and index in hashes:
-                    _remember(manifest, p.jobs[index], hashes[index], config, outcome)
+                    problem = _remember(manifest, p.jobs[index], hashes[index], config, outcome)
+                    if problem is not None and problem not in manifest_problems:
+                        manifest_problems.append(problem)
                 if bar is not None:
                     finished += 1
                     bar.set_description(f"{finished}/{len(todo)} files", refresh=False)
@@ -176,8 +180,12 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
             interrupted = True
         finally:
             if manifest is not None:
-                manifest.save()
+                problem = _save(manifest)
+                if problem is not None:
+                    manifest_problems.append(problem)
         writer.flush()
+        for problem in manifest_problems:
+            _err(problem, stderr)
         if interrupted:
             done = sum(1 for o in results.values() if o.ok and not o.skipped)
             _err(f"interrupted: {done} of {len(todo)} files cleaned and recorded; run the same command "
@@ -197,7 +205,7 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
         engine = f"{options.engine}, {workers} worker{'s' if workers != 1 else ''}"
         for line in summary.lines(time.perf_counter() - started, check=check, engine=engine):
             _err(line, stderr)
-    failed = summary.failed + len(p.problems)
+    failed = summary.failed + len(p.problems) + len(manifest_problems)
     if failed:
         return FAILED
     # Spam flagged with --spam flag changes nothing but is still a finding.
@@ -217,12 +225,32 @@ def _engine(p: Plan, todo: list[tuple[int, Job]], stdout: TextIO | None):
     return run_pool(options, todo, p.settings, min(p.workers, len(todo)))
 
 
-def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcome: Outcome) -> None:
-    if outcome.ok and outcome.written:
-        manifest.record(job.rel, input_hash, config, outcome.written,
-                        iter_report(outcome) if (outcome.report or outcome.report_file) else None)
-    elif not outcome.ok:
+def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcome: Outcome) -> str | None:
+    """Record a finished file in the manifest; a problem saving it is returned, never raised (the output
+    is written: losing its record only means the next run cleans it again)."""
+    try:
+        if outcome.ok and outcome.written and not outcome.incomplete:
+            manifest.record(job.rel, input_hash, config, outcome.written,
+                            iter_report(outcome) if (outcome.report or outcome.report_file) else None)
+        else:
+            manifest.forget(job.rel)
+    except (OSError, ValueError) as exc:
         manifest.forget(job.rel)
+        return f"{manifest.path}: cannot record {shown(job.source)}: {_reason(exc)}"
+    return None
+
+
+def _save(manifest: Manifest) -> str | None:
+    try:
+        manifest.save()
+    except (OSError, ValueError) as exc:
+        return f"{manifest.path}: cannot save the record of this run: {_reason(exc)} (the next run " \
+               "cleans every file again)"
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    return describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
 
 
 class _Report:
@@ -271,13 +299,21 @@ class _InOrder:
             self.summary.add(outcome)
             self.next += 1
 
+    def _say(self, message: str) -> None:
+        if self.bar is not None:  # above the bar, not through it
+            self.bar.write(f"duet: {redact(message)}", file=self.stderr)
+        else:
+            _err(message, self.stderr)
+
     def _emit(self, outcome: Outcome) -> None:
+        name = shown(outcome.source)
         if not outcome.ok:
-            if self.bar is not None:  # above the bar, not through it
-                self.bar.write(f"duet: {outcome.source}: {outcome.error}", file=self.stderr)
-            else:
-                _err(f"{outcome.source}: {outcome.error}", self.stderr)
+            self._say(f"{name}: {outcome.error}")
             return
+        for warning in outcome.warnings:
+            self._say(f"{name}: warning: {warning}")
+        if outcome.incomplete:
+            self._say(f"{name}: {outcome.incomplete}")
         if self.report is not None:
             for part in iter_report(outcome):
                 self.report.write(part)

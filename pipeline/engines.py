@@ -12,13 +12,17 @@ import os
 import signal
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .batch import Outcome, Settings, process
-from .files import Job, UsageError, describe_os_error, output_path, write_atomic
+from .files import (Job, OutputError, UsageError, checked_output, describe_os_error, open_regular, output_path,
+                    remove_quietly, write_atomic)
 from .options import Options
 from .runner import Pipeline
+from .writers import SUFFIXES
 
 Work = Iterable[tuple[int, Job]]
 Results = Iterator[tuple[int, Outcome]]
@@ -57,27 +61,71 @@ def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
 
 def run_pool(options: Options, work: Work, settings: Settings, workers: int) -> Results:
     """In ``workers`` local processes. At most a few files per worker are queued at a time, so that
-    an interruption leaves little half-started and the parent's memory stays small."""
-    pending: dict = {}
+    an interruption leaves little half-started and the parent's memory stays small.
+
+    A worker that dies (killed for using too much memory, a crash in a native library) breaks the whole
+    pool. The files it had in hand are then cleaned again one at a time, each in a fresh process, so
+    that only the file that kills its worker fails; the batch goes on with a new pool."""
     queue = iter(work)
+    while True:
+        pending: dict = {}
+        try:
+            yield from _pool_pass(options, queue, settings, workers, pending)
+            return
+        except BrokenProcessPool:
+            for index, job in sorted(pending.values()):
+                outcome = _alone(options, index, job, settings)
+                _remove_orphans(job, settings)
+                yield index, outcome
+
+
+def _pool_pass(options: Options, queue: Iterator[tuple[int, Job]], settings: Settings, workers: int,
+               pending: dict) -> Results:
     window = workers * 4
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
         try:
             while True:
                 for index, job in queue:
-                    pending[pool.submit(_work, index, job, settings)] = index
+                    pending[pool.submit(_work, index, job, settings)] = (index, job)
                     if len(pending) >= window:
                         break
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
+                    result = fut.result()  # BrokenProcessPool when a worker died
                     del pending[fut]
-                    yield fut.result()
+                    yield result
         except BaseException:
             for fut in pending:
                 fut.cancel()
             raise
+
+
+def _alone(options: Options, index: int, job: Job, settings: Settings) -> Outcome:
+    """One file in a process of its own: its outcome, or a failure saying that its worker died."""
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(options,)) as pool:
+        try:
+            return pool.submit(_work, index, job, settings).result()[1]
+        except BrokenProcessPool:
+            return Outcome(job.source, ok=False, error="the worker process cleaning it died (out of memory, "
+                           "or a crash in a native library); the other files were cleaned")
+
+
+def _remove_orphans(job: Job, settings: Settings) -> None:
+    """The temporary output files that a killed worker could not remove (``atomic_writer`` names them
+    ``.NAME.*.tmp`` beside the output); the file itself was just written again, or failed."""
+    if settings.in_place:
+        targets = [Path(job.source)]
+    elif settings.out_dir is not None:
+        targets = [output_path(settings.out_dir, job.rel)]
+        if settings.fmt:
+            targets.append(output_path(settings.out_dir, job.rel, SUFFIXES.get(settings.fmt)))
+    else:
+        return
+    for target in targets:
+        for orphan in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+            remove_quietly(orphan)
 
 
 # -- Dask ------------------------------------------------------------------------------------------
@@ -121,7 +169,7 @@ def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
-        client = Client(cluster)
+        client = Client(cluster, timeout="30s")
     try:
         queue = iter(work)
         window = max(1, sum(client.nthreads().values())) * 4
@@ -163,7 +211,7 @@ def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str
 
 
 def _read(job: Job) -> bytes:
-    with open(job.source, "rb") as f:
+    with open_regular(job.source) as f:
         return f.read()
 
 
@@ -185,12 +233,14 @@ def _write_back(outcome: Outcome, job: Job, settings: Settings) -> Outcome:
                 write_atomic(Path(job.source), data)
             outcome.written = job.source
         elif settings.out_dir is not None:
-            target = output_path(settings.out_dir, job.rel, outcome.suffix)
+            target = checked_output(settings.out_dir, output_path(settings.out_dir, job.rel, outcome.suffix), job.source)
             write_atomic(target, data)
             outcome.written = str(target)
         else:
             return outcome
     except OSError as exc:
-        outcome.ok, outcome.error = False, describe_os_error(exc)
+        outcome.ok, outcome.error = False, f"cannot write: {describe_os_error(exc)}"
+    except OutputError as exc:
+        outcome.ok, outcome.error = False, str(exc)
     outcome.output = None
     return outcome

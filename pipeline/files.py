@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -89,6 +91,51 @@ def output_path(out_dir: Path, rel: str, suffix: str | None = None) -> Path:
     return target
 
 
+class OutputError(Exception):
+    """An output cannot be written where it was asked for (the file fails, the batch goes on)."""
+
+
+def checked_output(out_dir: Path, target: Path, source: str) -> Path:
+    """``target`` if writing it stays inside ``out_dir`` and does not replace the input.
+
+    ``output_path`` already drops ``..`` from the name; a folder under ``out_dir`` that is a symbolic link
+    to somewhere else could still lead outside, and an output folder that holds the inputs would
+    overwrite them (``--in-place`` is the way to ask for that)."""
+    root = out_dir.resolve()
+    where = target.parent.resolve()
+    if where != root and root not in where.parents:
+        raise OutputError(f"cannot write {target}: it would land outside {out_dir} (through a symbolic link)")
+    if source != STDIN:
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:
+            same = False  # no output yet
+        if same:
+            raise OutputError(f"cannot write {target}: it is the input itself (use --in-place to rewrite inputs)")
+    return target
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open a regular file for reading, or raise ``OSError`` saying what it is instead.
+
+    Opened without blocking and checked after opening: a FIFO would block a plain ``open`` forever and a
+    device (``/dev/zero``) never ends; a file swapped for one of them after a check is caught too."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) \
+                else "not a regular file"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename: a reader never sees half a file,
     and a failed write leaves the previous file as it was. ``durable``: on disk before the rename
@@ -156,4 +203,18 @@ def publish(tmp: str, path: Path) -> None:
 
 
 def describe_os_error(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)
+    """The reason, in a few words: ``no such file or directory``, ``no space left on device``."""
+    if exc.strerror:
+        reason = exc.strerror
+        return reason if reason.startswith("not a regular file") else reason.lower()
+    return str(exc)
+
+
+def shown(path: str) -> str:
+    """A path as messages and reports show it: a file name that is not UTF-8 (kept by Python as lone
+    surrogates) has its undecodable bytes spelled ``\\xff`` instead of breaking the output."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .files import write_atomic, write_atomic_chunks
+from .files import open_regular, write_atomic, write_atomic_chunks
 from .options import RUN_OPTIONS, Options
 from .rules import rules_dir
 
@@ -37,7 +37,7 @@ SAVE_EVERY = 5.0  # seconds
 
 def hash_file(path: str | Path) -> str:
     h = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as f:
+    with open_regular(path) as f:  # never a FIFO or a device: they would block or never end
         while block := f.read(1 << 20):
             h.update(block)
     return h.hexdigest()
@@ -125,7 +125,8 @@ class Manifest:
         entry = {"input": input_hash, "config": config,
                  "output": Path(os.path.relpath(written, self.out_dir)).as_posix()}
         if report is not None:
-            name = hashlib.blake2b(rel.encode(), digest_size=12).hexdigest() + ".json"
+            # (a file name that is not UTF-8 is kept by Python as lone surrogates: its own bytes)
+            name = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + ".json"
             entry["report"] = name
             # A copy kept for later runs, not the only one: no fsync (the size is checked before use).
             # Written as it is read: a large file's report line can be larger than memory allows.
@@ -143,6 +144,11 @@ class Manifest:
         if not self.dirty:
             return
         data = {"version": VERSION, "files": dict(sorted(self.entries.items()))}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: \udcXX escapes read back the same
+            raw = json.dumps(data, ensure_ascii=True, indent=1).encode("ascii")
+        write_atomic(self.path, raw)
         self.dirty = False
         self.saved_at = time.monotonic()

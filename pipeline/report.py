@@ -23,7 +23,27 @@ def report_object(doc: Document, input_name: str) -> dict:
 
 
 def report_line(doc: Document, input_name: str) -> str:
-    return json.dumps(report_object(doc, input_name), ensure_ascii=False) + "\n"
+    return json_value(report_object(doc, input_name)) + "\n"
+
+
+# Valid in JSON, but line breaks for readers that split lines the Unicode way (Python's ``splitlines``,
+# JavaScript before ES2019): escaped, so that one JSON Lines record is always one line.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def json_value(value) -> str:
+    """Compact JSON with the text readable (not ``\\uXXXX``) but no character a reader takes for a line
+    break. A file name that is not UTF-8 (lone surrogates in Python) is written as ``\\udcXX`` escapes,
+    which read back to the same name."""
+    s = json.dumps(value, ensure_ascii=False)
+    if any(c in s for c in _LINE_BREAKS):
+        for c, escaped in _LINE_BREAKS.items():
+            s = s.replace(c, escaped)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = json.dumps(value, ensure_ascii=True)
+    return s
 
 
 def document_stats(doc: Document) -> dict:

@@ -7,7 +7,9 @@ from bisect import bisect_left
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from .document import Document, Flag, Segment
+import regex
+
+from .document import Document, Edit, Flag, Segment
 from .options import Options, make_options
 from .registry import build, whole_document_stages
 from .stages.decode import decode
@@ -49,6 +51,7 @@ class Pipeline:
 
     def run(self, doc: Document) -> Document:
         doc.stats.setdefault("input_chars", len(doc.text))
+        replace_lone_surrogates(doc)  # a change: such a document is then cleaned whole
         with _no_cycle_collection():
             if (self._by_pieces and doc.format == "text" and len(doc.text) > 2 * self.piece_chars
                     and not (doc.changes or doc.segments or doc.blocks or doc.protected)):
@@ -60,7 +63,6 @@ class Pipeline:
             doc.segments = [Segment(0, len(doc.text), "other")]
         doc.flags.sort(key=lambda f: (f.start, f.end))
         return doc
-
 
     def _run_in_pieces(self, doc: Document) -> None:
         """Clean a large document a few paragraphs at a time, as large files are (pipeline/stream.py,
@@ -129,6 +131,19 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+_SURROGATE = regex.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(doc: Document) -> None:
+    """A ``str`` given to the API can hold lone surrogates (half of a UTF-16 pair, a file name's
+    undecodable byte): no encoding can write them and the word automata refuse them. Each becomes
+    U+FFFD, as a recorded change (``decode/lone-surrogate``), so that the replay law holds. Decoded
+    files never hold one."""
+    if _SURROGATE.search(doc.text):
+        doc.apply("decode", [Edit(m.start(), m.end(), "\ufffd", "lone-surrogate")
+                             for m in _SURROGATE.finditer(doc.text)])
 
 
 def clean(text: str, **options: Any) -> Document:

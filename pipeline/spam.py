@@ -36,6 +36,7 @@ from typing import Any, Iterable, NamedTuple
 import regex
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
 from .textview import NormalizedView, normalize_char, normalized_view
 
@@ -154,10 +155,7 @@ def _parse_signal(entry: Any, where: str) -> Signal:
         require(not empty, where, f"empty word {empty[0]!r}" if empty else "")
         return Signal(name, family, role, float(weight), normalized, None, where)
     require(isinstance(pattern, str) and pattern != "", where, "pattern must be a non-empty string")
-    try:
-        compiled = regex.compile(pattern)
-    except regex.error as exc:
-        raise ConfigError(f"{where}: bad pattern: {exc}") from None
+    compiled = check_pattern(pattern, where)  # a bad or catastrophically backtracking pattern is refused
     require(compiled.match("") is None, where, "pattern matches the empty string")
     require(compiled.groups == 0 or pattern.count("(?P<") == 0, where, "pattern must not name groups")
     return Signal(name, family, role, float(weight), (), pattern, where)
@@ -285,6 +283,11 @@ _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
 _OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
 _HEADLINE_GLUE_BEFORE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*\Z")
+_LINE_BREAK = re.compile("\n")
+# ``str.strip`` spaces, as classes: the headline test reads the line around a phrase without copying it.
+_STR_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_NOT_SPACE = re.compile(f"[^{re.escape(_STR_SPACES)}]")
+_SPACES_MARKS = re.compile(f"[{re.escape(_STR_SPACES)}]*[。.!?]*[{re.escape(_STR_SPACES)}]*")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")
 _ALNUM = _ASCII_LETTERS | _DIGITS
@@ -313,7 +316,9 @@ class Detector:
         # Patterns run one by one, and only over the sentences that hold an anchor: compiled apart, each
         # keeps its own first-character scan (one alternation of the five shipped patterns ran at
         # 1.6 MB/s, the five apart at 35-165 MB/s each).
-        self.patterns = [(regex.compile(s.pattern), s) for s in rules.signals if s.pattern]
+        # Each search is bounded in time: a pattern from a user's rule file that the checks on loading
+        # did not catch fails the document it runs out of time on, not the batch (pipeline/rulepatterns.py).
+        self.patterns = [(BoundedPattern(regex.compile(s.pattern), s.origin), s) for s in rules.signals if s.pattern]
         normalized_view("")  # build the normalization tables now, not on the first document
         self.closing = {m[0]: m[1] for m in self.settings.title_marks}
 
@@ -406,6 +411,7 @@ class _Scan:
         self.settings = settings
         self.closing = closing
         self._lines: dict[int, list[int]] = {}
+        self._breaks: list[int] | None = None
 
     def windows(self, anchors: list[Hit]) -> list[tuple[int, int]]:
         """Where the other words and the patterns can matter: the sentences holding an anchor and the
@@ -443,11 +449,9 @@ class _Scan:
         """The sentence holding view offset ``pos``: ``[start, end)``, the end after its final mark
         (a line end is not part of the sentence)."""
         s = self.s
-        line_start = s.rfind("\n", 0, pos) + 1
+        line_start, line_end = self._line(pos)
         bounds = self._lines.get(line_start)
         if bounds is None:
-            line_end = s.find("\n", pos)
-            line_end = len(s) if line_end < 0 else line_end
             bounds = [line_start]
             bounds += [m.end() for m in _SENTENCE_MARK.finditer(s, line_start, line_end)
                        if m.end() < line_end and _ends_sentence(s, m.start(), m.end(1))]
@@ -456,6 +460,17 @@ class _Scan:
         i = bisect_right(bounds, pos) - 1
         i = min(max(i, 0), len(bounds) - 2)
         return bounds[i], bounds[i + 1]
+
+    def _line(self, pos: int) -> tuple[int, int]:
+        """The line holding view offset ``pos`` (a position on a line break belongs to the line it
+        ends): ``[start, end)``. Found in a list of the line breaks, made once: searching the text for
+        them made every call as long as the line, quadratic on a long paragraph."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self.s)]
+        i = bisect_left(self._breaks, pos)
+        start = self._breaks[i - 1] + 1 if i else 0
+        end = self._breaks[i] if i < len(self._breaks) else len(self.s)
+        return start, end
 
     def _next(self, se: int) -> int:
         """Where the sentence after one ending at ``se`` starts (past the line break)."""
@@ -546,11 +561,13 @@ class _Scan:
         follows it, or it closes its line after such a mark (``标题-九游会真人官网``). Returns the span
         with the mark and the spaces around it."""
         s = self.s
-        line_start = s.rfind("\n", 0, start) + 1
-        line_end = s.find("\n", end)
-        line_end = len(s) if line_end < 0 else line_end
-        before = s[line_start:start].strip()
-        after = s[end:line_end].strip().rstrip("。.!?")
+        line_start = self._line(start)[0]
+        line_end = self._line(end)[1]
+        # Whether anything but spaces comes before the phrase on its line, and anything but spaces and
+        # final marks after it (a search that stops at the first such character: a long line costs
+        # nothing more than a short one).
+        before = _NOT_SPACE.search(s, line_start, start) is not None
+        after = _SPACES_MARKS.fullmatch(s, end, line_end) is None
         if not before:
             if not after:
                 return start, end

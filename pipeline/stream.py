@@ -19,7 +19,6 @@ report line is written to a temporary file as it grows, never held in memory.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import tempfile
 from bisect import bisect_left
@@ -29,9 +28,10 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 import regex
 
 from .document import Document
-from .files import remove_quietly
-from .report import UNTRANSLATED, LineIndex, document_stats, findings
-from .stages.decode import BOMS, MAX_BROKEN_UTF8, DecodeError, count_controls, decode, utf8_with_replacements
+from .files import remove_quietly, shown
+from .report import UNTRANSLATED, LineIndex, document_stats, findings, json_value
+from .stages.decode import (BOMS, MAX_BROKEN_UTF8, DecodeError, MixedLines, count_controls, decode,
+                            utf8_with_replacements)
 from .summary import spam_removed
 
 SNIFF_BYTES = 1 << 20  # the encoding of a large file is decided on its first megabyte
@@ -39,7 +39,7 @@ READ_BYTES = 1 << 20
 
 # Where a piece may end: after a run of blank lines, before a line that keeps something visible. A line
 # counts as blank when the enabled rules make it so in the whole document (``boundary``).
-_VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
+VISIBLE = regex.compile(r"[^\s\p{Cc}\p{Cf}]")  # survives the invisible stage
 _LETTER = regex.compile(r"\p{L}")
 _BREAK = regex.compile(r"[\r\n]")
 
@@ -58,11 +58,13 @@ class StreamDecoder:
     chars: int = 0  # decoded characters so far
     size: int = 0  # bytes read so far
     controls: int = 0  # control bytes seen (binary data has many)
+    _line: bytes = b""  # the start of a line whose end is in the next block
+    _mixed: MixedLines | None = None
 
     def blocks(self) -> Iterator[str]:
         head = self.f.read(SNIFF_BYTES)
         self.size = len(head)
-        self.encoding, skip = sniff(head)
+        self.encoding, skip = sniff(head, complete=len(head) < SNIFF_BYTES)
         if self.encoding == "utf-8" and not skip:
             yield from self._utf8(head)
             return
@@ -96,6 +98,24 @@ class StreamDecoder:
             raise DecodeError(f"binary data (NUL byte at offset {offset + nul})")
         self.controls += count_controls(data)
 
+    def _lines_of(self, data: bytes, final: bool) -> None:
+        """Whole lines of a UTF-8 file to the mixed-encodings test (``decode.MixedLines``): a line that
+        reads as GB18030 or Big5 Chinese in a file with UTF-8 Chinese is an error, as for a whole file.
+        A line longer than a block is judged on its last megabyte."""
+        if self._mixed is None:
+            self._mixed = MixedLines()
+        lines = (self._line + data).split(b"\n")
+        last = lines.pop()
+        if final:
+            lines.append(last)  # the end of the file ends the last line
+            self._line = b""
+        else:
+            self._line = last[-READ_BYTES:]
+        for line in lines:
+            problem = self._mixed.add(line)
+            if problem is not None:
+                raise DecodeError(problem)
+
     def _utf8(self, data: bytes) -> Iterator[str]:
         """UTF-8, with broken sequences replaced by U+FFFD and recorded, as ``decode`` does."""
         pending = b""
@@ -105,6 +125,7 @@ class StreamDecoder:
             self._check_binary(data, base + len(pending))
             buf = pending + data
             text, used, problems = utf8_with_replacements(buf, final=final, byte_offset=base, char_offset=self.chars)
+            self._lines_of(buf[:used], final)
             self.problems.extend(problems)
             self.chars += len(text)
             pending = buf[used:]
@@ -121,13 +142,17 @@ class StreamDecoder:
             raise DecodeError(f"binary data ({self.controls} control bytes)")
 
 
-def sniff(head: bytes) -> tuple[str, int]:
-    """(encoding, bytes of byte order mark to skip) from the start of a file."""
+def sniff(head: bytes, complete: bool = False) -> tuple[str, int]:
+    """(encoding, bytes of byte order mark to skip) from the start of a file. ``complete``: the head is
+    the whole file, judged whole, as ``decode`` judges it (a file cut at its last line break could read
+    as another encoding than the whole file does)."""
     for bom, encoding in BOMS:
         if head.startswith(bom):
             return encoding, len(bom)
     sample = head
-    if b"\x00" not in head:
+    if complete:
+        pass
+    elif b"\x00" not in head:
         cut = head.rfind(b"\n")  # never judge a character cut in half at the end of the sample
         sample = head[: cut + 1] if cut > 0 else head
     else:
@@ -183,7 +208,7 @@ def pieces(blocks: Iterable[str], size: int, *, cut_at: regex.Pattern | None = N
             buf = buf[cut:]
     if held is None:
         yield Piece(buf, offset, True, True)
-    elif not _VISIBLE.search(buf):
+    elif not VISIBLE.search(buf):
         yield Piece(held.text + buf, held.start, held.at_start, True)
     else:
         yield held
@@ -199,7 +224,7 @@ def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | 
         line_end = _BREAK.search(buf, m.end())  # CR too: passing a cut by is always safe
         if line_end is None:
             return None  # the next line may go on in the next block: wait
-        if _VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
+        if VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
             return m.end()
         pos = m.end()
 
@@ -232,10 +257,10 @@ def settled(raw: Iterable[Piece],
             if len(held) > 1:  # the first pieces had no letter: clean them as one with this one
                 held = [_again(held, clean)]
         if piece.at_end:
-            if len(held) > 1 and not _VISIBLE.search(doc.text):
+            if len(held) > 1 and not VISIBLE.search(doc.text):
                 held = [_again(held, clean)]  # the end-of-file rules reach back to the last visible text
             yield from held
-        elif _VISIBLE.search(doc.text):
+        elif VISIBLE.search(doc.text):
             yield from held[:-1]  # cleaned right: visible text follows them
             del held[:-1]
 
@@ -267,7 +292,7 @@ class Spill:
         for obj in objects:
             if self.count:
                 self.f.write(", ")
-            self.f.write(json.dumps(obj, ensure_ascii=False))
+            self.f.write(json_value(obj))
             self.count += 1
 
     def lines(self, lines: Iterable[str]) -> None:
@@ -314,6 +339,8 @@ class StreamResult:
     size: int
     spam_removed: int
     untranslated: int = 0  # ``duet check --expect`` findings
+    visible: bool = True  # the output holds something other than spaces and invisible characters
+    decode_problems: list = field(default_factory=list)  # (offset, message) of broken UTF-8 replaced
 
 
 def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, chunk_size: int,
@@ -328,6 +355,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     lines_before = 0
     pending_segment = None
     changes = spam = untranslated = 0
+    visible = False
 
     def clean(piece: Piece, lang_before: str | None) -> Document:
         doc = Document(piece.text, source=source, format="text", at_start=piece.at_start,
@@ -350,7 +378,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                 for item in findings(doc, pipeline.options.expect):
                     untranslated += item.rule.startswith(UNTRANSLATED)
                     line, col = index.line_col(item.offset)
-                    found.lines([f"{source}:{lines_before + line}:{col}: {item.rule}: {item.message}"])
+                    found.lines([f"{shown(source)}:{lines_before + line}:{col}: {item.rule}: {item.message}"])
                 lines_before += piece.text.count("\n")
             if report:
                 spills["changes"].items(_shifted(c.to_dict(), out_len) for c in doc.changes)
@@ -368,6 +396,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
                     pending_segment = type(seg)(s["start"], s["end"], s["lang"])
             merge_stats(stats, document_stats(doc))
             out_len += len(doc.text)
+            visible = visible or VISIBLE.search(doc.text) is not None
         if report and pending_segment is not None:
             spills["segments"].items([pending_segment.to_dict()])
         stats["encoding"] = decoder.encoding
@@ -384,7 +413,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
     for spill in spills.values():
         spill.discard()
     return StreamResult(stats, changes, report_path, found.path if found else None,
-                        found.count if found else 0, decoder.size, spam, untranslated)
+                        found.count if found else 0, decoder.size, spam, untranslated, visible, decoder.problems)
 
 
 def _shifted(d: dict, by: int) -> dict:
@@ -396,7 +425,7 @@ def _shifted(d: dict, by: int) -> dict:
 def _assemble(spills: dict[str, Spill], source: str, stats: dict, spill_dir: str | None) -> str:
     """The report line, byte for byte what ``report_line`` writes for a document cleaned whole."""
     out = Spill(spill_dir)
-    dump = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    dump = json_value
     out.f.write('{"input": ' + dump(source))
     for name in ("changes", "flags", "segments"):
         out.f.write(f', "{name}": [')

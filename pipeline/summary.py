@@ -29,7 +29,8 @@ class Summary:
         elif not outcome.ok:
             self.failed += 1
         else:
-            self.done += 1
+            self.failed += bool(outcome.incomplete)  # written, but not all that was asked
+            self.done += not outcome.incomplete
             self.bytes += outcome.size
             self.changes_by_stage.update(outcome.stats.get("changes_by_stage", {}))
             self.spam_removed += outcome.spam_removed

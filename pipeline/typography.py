@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 import regex
 
 from .document import Document, Segment
+from .rulepatterns import BoundedPattern, bounded_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
 from .script_classes import LATIN as LATIN_RANGES
 
@@ -33,9 +34,16 @@ OPENING = FW_OPEN + "\"'(["
 # for later Han.)
 CONTENT_CLASS = r"[\p{Han}〇々\p{Latin}]"
 _HAN = regex.compile(r"[\p{Han}〇々]")
+# An e-mail address is made of word characters but Han (``\w`` takes Han: ``一a@b.cn`` is 一 and an
+# address). Its local part starts where a run of them starts and is taken whole (``++``): trying again
+# from every character of a run made a long run with an ``@`` after it quadratic (45 s for 100,000 Han
+# characters and an ``@``).
+_MAIL_CHAR = r"[^\W\p{Han}〇々]"
+_MAIL_LOCAL = rf"(?:{_MAIL_CHAR}|[.+\-])"
+_MAIL_DOMAIN = rf"(?:{_MAIL_CHAR}|-)"
 _URL = regex.compile(
     r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；：！？“”‘’（）《》\p{Han}]*[^\s<>\"'，。；：！？“”‘’（）《》\p{Han}.,;:!?)]"
-    r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    rf"|(?<!{_MAIL_LOCAL}){_MAIL_LOCAL}++@{_MAIL_DOMAIN}++(?:\.{_MAIL_DOMAIN}++)+"
 )
 
 
@@ -222,7 +230,7 @@ class Conventions:
     max_phrases: int
     min_length: int
     max_length: int
-    heading_number: regex.Pattern
+    heading_number: BoundedPattern
 
 
 _KNOWN_TABLES = {"mark", "quote", "bracket", "fullwidth", "digit_spacing", "chinese_spaces"}
@@ -258,7 +266,7 @@ def _read_pairs(data: dict, path: Path, quotes: dict, brackets: dict) -> None:
             _one_char(entry.get(k), where, k) for k in ("zh_open", "zh_close", "en_close"))
 
 
-def _read_settings(data: dict, path: Path, settings: dict) -> None:
+def _read_settings(data: dict, path: Path, settings: dict, origins: dict) -> None:
     for table, keys in (("fullwidth", {"symbols": str}), ("digit_spacing", {"no_space_before": str}),
                         ("chinese_spaces", {"min_phrases": int, "max_phrases": int, "min_length": int,
                                             "max_length": int, "heading_number": str})):
@@ -272,6 +280,7 @@ def _read_settings(data: dict, path: Path, settings: dict) -> None:
             require(isinstance(value, keys[key]) and not isinstance(value, bool), where,
                     f"must be {'a string' if keys[key] is str else 'an integer'}")
             settings[key] = value
+            origins[key] = path
 
 
 def load_conventions(extra: Iterable[str | Path] = ()) -> Conventions:
@@ -285,6 +294,7 @@ def _load(extra: tuple[str, ...]) -> Conventions:
     quotes: dict = {}
     brackets: dict = {}
     settings: dict = {}
+    origins: dict = {}  # the file each setting came from, for error messages
     shipped = rule_files("normalize")
     for path in rule_files("normalize", extra):
         data = read_toml(path)
@@ -294,15 +304,14 @@ def _load(extra: tuple[str, ...]) -> Conventions:
         require(not unknown, str(path), f"unknown table(s) {', '.join(sorted(unknown))}")
         _read_marks(data, path, marks)
         _read_pairs(data, path, quotes, brackets)
-        _read_settings(data, path, settings)
+        _read_settings(data, path, settings, origins)
     missing = {"symbols", "no_space_before", "min_phrases", "max_phrases", "min_length", "max_length",
                "heading_number"} - set(settings)
     if missing:
         raise ConfigError(f"rules/normalize.toml: missing setting(s) {', '.join(sorted(missing))}")
-    try:
-        heading = regex.compile(settings["heading_number"])
-    except regex.error as exc:
-        raise ConfigError(f"[chinese_spaces] heading_number: not a valid pattern: {exc}") from None
+    # A pattern a user's rule file can set: refused if it backtracks catastrophically, bounded in time.
+    heading = bounded_pattern(settings["heading_number"], f"{origins['heading_number']}: "
+                              "[chinese_spaces] heading_number")
     return Conventions(
         zh_to_en={zh: en for zh, (en, _) in marks.items()},
         en_to_zh={en: zh for zh, (en, zh_only) in marks.items() if not zh_only},

@@ -2,13 +2,16 @@
 
 It records every request (path, headers, JSON body). By default it answers like a well-behaved model:
 one translation per item id, in the target language, containing the glossary terms it was given; a test
-can queue other answers (an HTTP status, a malformed body, wrong ids) with ``script``.
+can queue other answers (an HTTP status, a malformed body, wrong ids) with ``script``, make it slow
+(``delay``: seconds before answering; ``drip``: seconds between the bytes of the answer), or make it
+fail from some request on (``fail_after``: answer HTTP 503 to every request after that many).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -40,6 +43,9 @@ class FakeOpenAI:
         self.requests: list[dict] = []
         self.script: list = []  # answers to give first: (status, body dict or str, headers) or a callable
         self.omit_terms = False
+        self.delay = 0.0
+        self.drip = 0.0
+        self.fail_after: int | None = None
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,7 +53,11 @@ class FakeOpenAI:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length).decode("utf-8"))
                 owner.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if owner.script:
+                if owner.delay:
+                    time.sleep(owner.delay)
+                if owner.fail_after is not None and len(owner.requests) > owner.fail_after:
+                    status, reply, headers = 503, {"error": "overloaded"}, {}
+                elif owner.script:
                     step = owner.script.pop(0)
                     status, reply, headers = step(body) if callable(step) else step
                 else:
@@ -59,12 +69,25 @@ class FakeOpenAI:
                 for k, v in headers.items():
                     self.send_header(k, v)
                 self.end_headers()
-                self.wfile.write(data)
+                if owner.drip:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(owner.drip)
+                else:
+                    self.wfile.write(data)
 
             def log_message(self, *args):  # keep the test output clean
                 pass
 
+            def handle(self):  # a client that gave up has closed the connection: not an error here
+                try:
+                    super().handle()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # a handler still sleeping does not hold the test up
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 

@@ -190,6 +190,34 @@ def test_broken_utf8_becomes_a_flag_at_its_place():
     assert [f["rule"] for f in report["flags"]] == ["invalid-utf8"]
 
 
+# Files the fuzz profile found: ``decode`` reads them as UTF-8 with U+FFFD; the streaming decoder refused
+# them as mixed encodings (it judged a line cut inside a character at the end of a block).
+@pytest.mark.parametrize("data", [b"\xe4\xb8\xb5\xc4\xd6", b"\n\xe4\xb8\xb5\xc4\xa4\xa4\xe6\x96",
+                                  b"\xe4\xb8\xad\xd6\xd0\xb5\xc4"])
+def test_the_streaming_decoder_reads_what_decode_reads(data):
+    assert "".join(StreamDecoder(io.BytesIO(data)).blocks()) == decode(data).text
+
+
+UTF8_LINE = "第一段是UTF-8编码的中文内容。\n".encode()
+GB_LINE = "第二段是GBK编码的中文内容，这一行比较长。\n".encode("gb18030")
+
+
+@pytest.mark.parametrize("gb_starts", [-200, -len(GB_LINE) // 2, 0, 3 << 20])  # from the end of the first MB
+def test_mixed_encodings_in_a_large_file_are_the_same_error_as_in_a_whole_file(gb_starts):
+    """Real block sizes: the GB18030 line before, across and after the end of the first megabyte (the
+    encoding is decided there), and megabytes later. The same message as ``decode`` gives."""
+    import pipeline.stream as s
+
+    before = s.SNIFF_BYTES + gb_starts
+    data = UTF8_LINE * (before // len(UTF8_LINE)) + b"x" * (before % len(UTF8_LINE)) + GB_LINE + UTF8_LINE * 10
+    with pytest.raises(DecodeError) as whole:
+        decode(data)
+    assert str(whole.value).startswith("mixed encodings: line 1 is UTF-8 but line ")
+    with pytest.raises(DecodeError) as streamed:
+        "".join(StreamDecoder(io.BytesIO(data)).blocks())
+    assert str(streamed.value) == str(whole.value)
+
+
 def test_binary_data_after_the_start_is_an_error():
     with pytest.raises(DecodeError, match="NUL byte at offset 3000"):
         decoded(b"text\n" * 600 + b"\x00\x01\x02")

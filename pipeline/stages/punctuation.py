@@ -344,6 +344,7 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
     line_end = -1
     n = len(text)
     labels = langs.labels
+    skipped = _Skip(text, _SKIPPED.__contains__)
     for m in pattern.finditer(text):
         i = m.start()
         if i > line_end:  # a new line: a quote never stays open across lines
@@ -359,8 +360,8 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
                 edits.append(Edit(i, i + 1, en, "quotes"))
             continue
         # The neighbours, spaces and quotes skipped (most often the characters next to it).
-        prev = _neighbour(text, i, -1) if before in _SKIPPED else ("" if before == "\n" else before)
-        nxt = _neighbour(text, i, +1) if after in _SKIPPED else ("" if after == "\n" else after)
+        prev = _neighbour(text, i, -1, skipped) if before in _SKIPPED else ("" if before == "\n" else before)
+        nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
         left = NAMES[labels[i - 1]] if before in LATIN_CHARS else "zh" if is_han(before) \
@@ -434,15 +435,42 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     return "zh" if is_han(m.group()) else langs(m.start())
 
 
-def _neighbour(text: str, i: int, step: int) -> str:
+def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
     skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
-    j = i + step
-    while 0 <= j < len(text) and (text[j] in SPACES or text[j] in QUOTE_CHARS):
-        j += step
+    j = skipped.next(i, step)
     if not 0 <= j < len(text) or text[j] == "\n":
         return ""
     return text[j]
+
+
+class _Skip:
+    """The first position past ``i`` (in the direction ``step``) whose character ``skip`` does not
+    accept; ``-1`` or ``len(text)`` when the text ends first. Every position passed on the way
+    remembers the answer: a run of quotes or marks is crossed once, not once per mark in it (which was
+    quadratic: 10,000 quotes in a row took 12 s, 20,000 took 42 s)."""
+
+    def __init__(self, text: str, skip: Callable[[str], bool]):
+        self.text, self.skip = text, skip
+        self.memo: dict[int, dict[int, int]] = {1: {}, -1: {}}
+
+    def next(self, i: int, step: int) -> int:
+        text, memo, skip = self.text, self.memo[step], self.skip
+        n = len(text)
+        j = i + step
+        passed = []
+        while 0 <= j < n:
+            known = memo.get(j)
+            if known is not None:
+                j = known
+                break
+            if not skip(text[j]):
+                break
+            passed.append(j)
+            j += step
+        for p in passed:
+            memo[p] = j
+        return j
 
 
 def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en_open: str,
@@ -450,6 +478,7 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
     edits = []
     stack: list[int] = []
     line_end = -1
+    enclosed = _Skip(text, lambda c: not is_han(c) and not c.isalnum())
     for m in pattern.finditer(text):
         i = m.start()
         if i > line_end:
@@ -462,7 +491,7 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
         if not stack:
             continue  # an unmatched closing bracket (``1)``, a smiley) stays as it is
         o = stack.pop()
-        lang = _bracket_lang(text, o, i, langs)
+        lang = _bracket_lang(text, o, i, langs, enclosed)
         forms = {"zh": (zh_open, zh_close), "en": (en_open, en_close)}.get(lang)
         if forms is None:
             continue
@@ -478,23 +507,20 @@ def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: 
     return edits
 
 
-def _bracket_lang(text: str, o: int, c: int, langs: LangIndex) -> str | None:
+def _bracket_lang(text: str, o: int, c: int, langs: LangIndex, enclosed: _Skip) -> str | None:
     """Like quotes, a pair takes the language around it (``outlets (投注站) near`` stays ASCII,
     ``全省13个市(地)组建`` goes full-width); when the sides disagree or there is nothing around it
     (``(二)`` opening a heading is followed by Chinese), the language of what it encloses."""
     before, after = _content_lang(text, o, -1, langs), _content_lang(text, c, +1, langs)
     if before is not None and before == after:
         return before
-    return _enclosed_lang(text, o, c, langs)
+    return _enclosed_lang(text, o, c, langs, enclosed)
 
 
-def _enclosed_lang(text: str, o: int, c: int, langs: LangIndex) -> str | None:
-    for j in range(o + 1, c):
-        ch = text[j]
-        if is_han(ch):
-            return "zh"
-        if ch.isalnum():
-            return langs(j)
+def _enclosed_lang(text: str, o: int, c: int, langs: LangIndex, enclosed: _Skip) -> str | None:
+    j = enclosed.next(o, +1)  # the first Han character, letter or digit inside the brackets
+    if j < c:
+        return "zh" if is_han(text[j]) else langs(j)
     return langs(o)
 
 

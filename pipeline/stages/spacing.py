@@ -106,7 +106,8 @@ def space_runs(text: str) -> list[tuple[int, int]]:
     n = len(text)
     runs: dict[int, int] = {}  # start -> end of each run found
 
-    def run_at(k: int) -> None:
+    def run_at(k: int) -> int:
+        """Record the run holding the space at ``k``; its end."""
         start = k
         while start and text[start - 1] in SPACES:
             start -= 1
@@ -115,15 +116,19 @@ def space_runs(text: str) -> list[tuple[int, int]]:
             while end < n and text[end] in SPACES:
                 end += 1
             runs[start] = end
+        return runs[start]
 
+    # Each search goes on past the run it found: walking a run back from each of its spaces was
+    # quadratic (100,000 U+3000 in a row took 274 s).
     for odd in _ODD:
         k = text.find(odd)
         while k >= 0:
-            run_at(k)
-            k = text.find(odd, k + 1)
+            k = text.find(odd, run_at(k))
     for pattern in (_DOUBLE_SPACE, _SPACE_BEFORE_WIDE, _SPACE_AFTER_WIDE):
+        reached = 0
         for m in pattern.finditer(text):
-            run_at(m.start())
+            if m.start() >= reached:
+                reached = run_at(m.start())
     return [(s, e) for s, e in sorted(runs.items())
             if e - s > 1 or text[s] != " " or s and not text[s - 1].isascii() or e < n and not text[e].isascii()]
 

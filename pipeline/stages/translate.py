@@ -29,7 +29,7 @@ from ..glossary import Glossary, load as load_glossary
 from ..options import Options
 from ..positions import forward_spans
 from ..rules import ConfigError
-from ..translation.backends import DIRECTIONS, Backend, TranslationError, check_terms
+from ..translation.backends import DIRECTIONS, Backend, Translation, TranslationError, check_terms, valid_text
 from ..translation.units import Unit, build_units, needs_space
 from . import segment
 
@@ -74,10 +74,17 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         units = todo = fresh_units(doc)
+        failures = []
         for _ in range(MAX_ROUNDS):
             for (source, target), backend in backends.items():
-                translate_units(backend, [u for u in todo if u.lang == source], source, target, glossary)
-            if not place or not place_translations(doc, units, options.to, polish, todo):
+                try:
+                    translate_units(backend, [u for u in todo if u.lang == source], source, target, glossary)
+                except TranslationError as exc:
+                    # The backend failed part way: the units it translated are used (and kept in the
+                    # memory), the others stay as they are, flagged untranslated: the output is
+                    # incomplete, never wrong.
+                    failures.append(f"{source}-{target}: {exc}")
+            if not place or not place_translations(doc, units, options.to, polish, todo) or failures:
                 break
             # What cleaning the output again finds: a unit of the other language that stood inside a
             # unit of the target language (``Customs“一 Customs”,`` once the clause after it is English,
@@ -87,9 +94,14 @@ def setup(options: Options) -> Callable[[Document], None]:
                 break
         for i, u in enumerate(units, 1):
             u.id = f"u{i}"
-        _flag(doc, units, options)
+        _flag(doc, units, options, "; ".join(failures))
         doc.stats[UNITS_KEY] = units
         doc.stats["translation"] = summary(units, options, backends)
+        if failures:
+            wanted = [u for u in units if (u.lang, _other(u.lang)) in backends]
+            left = sum(1 for u in wanted if not u.target)
+            doc.stats["translation"]["error"] = (f"translation incomplete: {left} of {len(wanted)} units left "
+                                                 f"untranslated and flagged ({'; '.join(failures)})")
 
     return run
 
@@ -127,15 +139,29 @@ def make_backends(options: Options, wanted: list[tuple[str, str]]) -> dict[tuple
 
 
 def translate_units(backend: Backend, units: list[Unit], source: str, target: str, glossary: Glossary) -> None:
+    """Fill ``unit.target``. On a ``TranslationError`` the units translated before it are filled all the
+    same, then the error is raised again."""
     if not units:
         return
-    results = backend.translate(units, source, target, glossary)
+    failure = None
+    try:
+        results: list[Translation | None] = list(backend.translate(units, source, target, glossary))
+    except TranslationError as exc:
+        results, failure = exc.partial, exc
     if len(results) != len(units):
         raise TranslationError(f"{backend.name}: {len(results)} translations for {len(units)} units")
-    missing = check_terms([u.text for u in units], [t.text for t in results], source, target, glossary)
-    for u, t, m in zip(units, results, missing):
-        if t.text.strip():  # an empty answer is no translation: it must never erase the source
-            u.target, u.origin, u.missing_terms = t.text, t.origin, m
+    done = [(u, t) for u, t in zip(units, results) if t is not None]
+    missing = check_terms([u.text for u, _ in done], [t.text for _, t in done], source, target, glossary)
+    for (u, t), m in zip(done, missing):
+        text = valid_text(t.text)
+        if text.strip():  # an empty answer is no translation: it must never erase the source
+            u.target, u.origin, u.missing_terms = text, t.origin, m
+    if failure is not None:
+        raise failure
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
 
 
 def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable],
@@ -219,7 +245,7 @@ def _reassign_blocks(doc: Document, units: list[Unit]) -> None:
             u.block, u.kind = i, doc.blocks[i].kind
 
 
-def _flag(doc: Document, units: list[Unit], options: Options) -> None:
+def _flag(doc: Document, units: list[Unit], options: Options, failure: str = "") -> None:
     if options.enabled("missing-term"):
         for u in units:
             if u.missing_terms:
@@ -227,7 +253,8 @@ def _flag(doc: Document, units: list[Unit], options: Options) -> None:
                          f"{u.id}: the translation lacks the glossary term(s) {', '.join(u.missing_terms)}")
     expected = options.to
     if expected and options.enabled("untranslated"):
-        why = "no translation (--translator none)" if options.translator == "none" else "no translation"
+        why = "no translation (--translator none)" if options.translator == "none" else \
+            f"no translation: the backend failed ({failure})" if failure else "no translation"
         for u in units:
             if u.lang != expected and not u.placed:
                 doc.flag(NAME, "untranslated", u.start, u.end,

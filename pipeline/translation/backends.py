@@ -24,7 +24,15 @@ DIRECTIONS = (("zh", "en"), ("en", "zh"))
 
 
 class TranslationError(Exception):
-    """A backend failed for this document (the batch goes on with the next one)."""
+    """A backend failed for this document (the batch goes on with the next one).
+
+    ``partial``: what was translated before the failure, one entry per unit asked for (None where there
+    is no translation), so that the work done is kept (in the memory, and in the document) and only the
+    rest is marked untranslated."""
+
+    def __init__(self, message: str, partial: Sequence[Translation | None] = ()):
+        super().__init__(message)
+        self.partial: list[Translation | None] = list(partial)
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,15 @@ class Backend(Protocol):
 
     def translate(self, units: Sequence[Unit], source: str, target: str,
                   glossary: Glossary) -> list[Translation]: ...
+
+
+_SURROGATE = regex.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """A backend's answer as text that can be stored and written: a lone surrogate (a JSON ``\\ud800``
+    escape from a model) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def required_terms(text: str, source: str, glossary: Glossary) -> list[Term]:

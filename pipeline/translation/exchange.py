@@ -17,8 +17,9 @@ from lxml import etree
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-# Characters XML 1.0 cannot carry: shown as U+FFFD rather than failing the whole file.
-_NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (C0 controls but tab and line ends, U+FFFE, U+FFFF, and lone
+# surrogates, which no encoding can write): shown as U+FFFD rather than failing the whole file.
+_NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Sequence
 import regex
 
 from ..glossary import Glossary
-from .backends import Backend, Translation
+from .backends import Backend, Translation, TranslationError
 from .units import Unit
 
 IMPORTED = ("tmx", "")  # (backend, model) of imported pairs
@@ -115,13 +115,21 @@ class Remembering:
             if k not in known:
                 first.setdefault(k, u)
         fresh: dict[str, Translation] = {}
+        failure = None
         if first:
             self.calls += 1
             todo = list(first.values())
-            fresh = dict(zip(first, self.backend.translate(todo, source, target, glossary)))
+            try:
+                fresh = dict(zip(first, self.backend.translate(todo, source, target, glossary)))
+            except TranslationError as exc:  # what was translated before the failure is kept
+                fresh = {k: t for k, t in zip(first, exc.partial) if t is not None}
+                failure = exc
             self.memory.store(Entry(self.name, self.model_id, source, target, first[k].text, t.text, t.origin)
                               for k, t in fresh.items())
-        return [fresh[k] if k in fresh else Translation(known[k], "memory") for k in keys]
+        out = [fresh[k] if k in fresh else Translation(known[k], "memory") if k in known else None for k in keys]
+        if failure is not None:
+            raise TranslationError(str(failure), out) from None
+        return out
 
 
 def open_memory(path: Path | None = None) -> Memory:

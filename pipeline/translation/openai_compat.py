@@ -11,9 +11,9 @@ never appears in a message, a log or a report.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -22,12 +22,13 @@ from typing import Any, Callable, Sequence
 
 from ..glossary import Glossary
 from ..rules import ConfigError
-from .backends import Translation, TranslationError, check_terms, required_terms
+from .backends import Translation, TranslationError, check_terms, required_terms, valid_text
 from .units import Unit
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 BATCH_SIZE = 16  # units per request
-TIMEOUT = 120.0  # seconds per request
+TIMEOUT = 120.0  # seconds per request: the socket's limit for each operation, and the whole request's
+MAX_RESPONSE = 16 << 20  # bytes: a chat completion for 16 units is far smaller
 RETRIES = 4  # extra attempts after a 429, a 5xx or a network error
 BACKOFF = 1.0  # seconds, doubled at each attempt
 MAX_WAIT = 30.0
@@ -55,8 +56,8 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, model: str | None, *, base_url: str | None = None, api_key: str | None = None,
-                 batch_size: int = BATCH_SIZE, timeout: float = TIMEOUT, retries: int = RETRIES,
-                 backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep):
+                 batch_size: int | None = None, timeout: float | None = None, retries: int | None = None,
+                 backoff: float | None = None, sleep: Callable[[float], None] | None = None):
         if not model:
             raise ConfigError("--translator openai needs --model NAME (the model the endpoint serves)")
         self.model_id = model
@@ -65,12 +66,16 @@ class OpenAIBackend:
             raise ConfigError(f"OPENAI_BASE_URL must be an http(s) URL, not {_public_url(base)!r}")
         self.url = base + "/chat/completions"
         self._key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY", "")
-        self.batch_size = max(1, batch_size)
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.sleep = sleep
+        # Unset: the module's values, read now (so that a test or an embedding program can change them).
+        self.batch_size = max(1, BATCH_SIZE if batch_size is None else batch_size)
+        self.timeout = TIMEOUT if timeout is None else timeout
+        self.retries = max(0, RETRIES if retries is None else retries)
+        self.backoff = BACKOFF if backoff is None else backoff
+        self.sleep = sleep or time.sleep
         self.requests = 0  # HTTP requests sent (for tests and stats)
+        # After a request gave up (the endpoint is down), later ones try once, without retries and
+        # waits, until one succeeds: a dead endpoint costs a batch one attempt per document, not minutes.
+        self.failing = False
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(model={self.model_id!r}, url={_public_url(self.url)!r})"
@@ -79,7 +84,10 @@ class OpenAIBackend:
                   glossary: Glossary) -> list[Translation]:
         out: list[Translation] = []
         for i in range(0, len(units), self.batch_size):
-            out.extend(self._batch(units[i : i + self.batch_size], source, target, glossary))
+            try:
+                out.extend(self._batch(units[i : i + self.batch_size], source, target, glossary))
+            except TranslationError as exc:  # the batches already answered are kept
+                raise TranslationError(str(exc), [*out, *[None] * (len(units) - len(out))]) from None
         return out
 
     # -- one batch -------------------------------------------------------------------------------
@@ -133,31 +141,53 @@ class OpenAIBackend:
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
         wait = self.backoff
-        for attempt in range(self.retries + 1):
+        attempts = 1 if self.failing else self.retries + 1
+        for attempt in range(attempts):
             request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
             self.requests += 1
             retry_after = None
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    raw = response.read()
+                raw = self._exchange(request)
+                self.failing = False
                 try:
                     return json.loads(raw.decode("utf-8"))
                 except (UnicodeDecodeError, ValueError):
                     problem = f"not JSON: {raw[:200]!r}"
                     raise TranslationError(self._scrub(f"openai: {_public_url(self.url)}: {problem}")) from None
             except urllib.error.HTTPError as exc:
-                detail = exc.read()[:300].decode("utf-8", "replace")
+                detail = _read_some(exc, 300).decode("utf-8", "replace")
                 problem = f"HTTP {exc.code}: {detail}"
                 if exc.code != 429 and exc.code < 500:
                     raise TranslationError(self._scrub(f"openai: {_public_url(self.url)}: {problem}")) from None
                 retry_after = _seconds(exc.headers.get("Retry-After"))
-            except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
-                problem = f"{getattr(exc, 'reason', exc)}"
-            if attempt < self.retries:
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                # refused, reset, timed out, TLS, a broken or truncated HTTP answer: all worth a retry
+                problem = f"{getattr(exc, 'reason', None) or exc or type(exc).__name__}"
+            if attempt < attempts - 1:
                 self.sleep(min(MAX_WAIT, retry_after if retry_after is not None else wait))
                 wait *= 2
+        self.failing = True
         raise TranslationError(self._scrub(f"openai: {_public_url(self.url)}: gave up after "
-                                           f"{self.retries + 1} attempts: {problem}"))
+                                           f"{attempts} attempt{'s' if attempts != 1 else ''}: {problem}"))
+
+    def _exchange(self, request: urllib.request.Request) -> bytes:
+        """Send one request and read the answer within ``timeout`` seconds in all: the socket's timeout
+        bounds each read, and reading stops once the whole request has taken longer (a server that
+        trickles its answer a byte at a time never times out a single read)."""
+        deadline = time.monotonic() + self.timeout
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no complete answer within {self.timeout:g} s")
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if size > MAX_RESPONSE:
+                    raise TranslationError(self._scrub(f"openai: {_public_url(self.url)}: answer larger than "
+                                                       f"{MAX_RESPONSE >> 20} MB"))
+                chunks.append(chunk)
 
     def _scrub(self, message: str) -> str:
         return message.replace(self._key, "***") if self._key else message
@@ -202,7 +232,7 @@ def parse_answer(content: str, wanted: list[str]) -> dict[str, str]:
         key = str(e["id"])
         if key in out:
             raise Malformed(f"id {key} twice")
-        out[key] = e["text"].strip()
+        out[key] = valid_text(e["text"]).strip()
     if set(out) != set(wanted):
         lost, extra = sorted(set(wanted) - set(out)), sorted(set(out) - set(wanted))
         raise Malformed(f"ids missing {lost[:5]}, unexpected {extra[:5]}")
@@ -218,6 +248,14 @@ def _terms_for(texts: list[str], source: str, glossary: Glossary) -> list[dict]:
         for t in required_terms(text, source, glossary):
             seen.setdefault(t.zh, {"zh": t.zh, "en": t.en})
     return list(seen.values())
+
+
+def _read_some(response, limit: int) -> bytes:
+    """At most ``limit`` bytes of an error page (it could be large, or never end)."""
+    try:
+        return response.read(limit) or b""
+    except (OSError, http.client.HTTPException):
+        return b""
 
 
 def _seconds(value: str | None) -> float | None:
