@@ -266,11 +266,13 @@ class _Candidate:
 
 # Spaces carry nothing next to Chinese text or a mark: they split words (``开 云 体 育``), and the
 # spacing stage adds or takes them (``九游app`` / ``九游 app``, ``落实 《`` / ``落实《``, ``（中国）　2023``).
-# The view keeps one space between two Latin words or numbers (English grammar) and drops the others, so
-# that the detector judges a text and its normalized output alike.
+# The view keeps one space between two Latin words or numbers (English grammar), and after a ``.``
+# before a word (``com. Second``: the punctuation stage writes ``com。Second`` so, and without the space
+# the dot would be inside a word, no sentence end), and drops the others, so that the detector judges a
+# text and its normalized output alike.
 _WORD_CHAR = "0-9a-z\u00c0-\u024f\u0370-\u04ff"
 # (Both alternatives start with the space class, so that the scan skips everything else fast.)
-_SPACES_TO_DROP = re.compile(rf"[ \t](?<![{_WORD_CHAR}][ \t])[ \t]*|[ \t]+(?![ \t{_WORD_CHAR}])")
+_SPACES_TO_DROP = re.compile(rf"[ \t](?<![{_WORD_CHAR}.][ \t])[ \t]*|[ \t]+(?![ \t{_WORD_CHAR}])")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

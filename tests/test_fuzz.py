@@ -156,6 +156,22 @@ def test_inputs_the_atheris_harness_found(name):
     check_all(decoded.text)
 
 
+# Texts the fuzz profile found breaking a law, kept as regression tests (shrunk by hand).
+FOUND = [
+    # A mutated seed: the punctuation stage turns 。 into ". " in English; the spam detector's view
+    # dropped the space, read "com.second" as one word, and on the second run took the spam address
+    # and every English sentence after it as one promotion (119 characters removed).
+    '5。780,000 students named "Ten Little stars"www.leyu88.com。Second, the "Five old Actions" made solid '
+    'progress。Customs organizations at all levels took part。2023',
+]
+
+
+@pytest.mark.parametrize("text", FOUND)
+def test_texts_the_fuzz_profile_found(text):
+    doc = check_all(text)
+    assert "Customs organizations at all levels took part" in doc.text
+
+
 XML_FORMATS = ("html", "tmx", "xliff")
 
 

@@ -178,10 +178,13 @@ def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
     found: set[int] = set()
     start = 0
     while start < len(text):
-        m = heading.match(text, start)
+        nl = text.find("\n", start)
+        # Within the line: the patterns' ``\s*`` would take ``7\n\n.`` for a marker across a blank
+        # line, which a piece that starts at the ``.`` cannot see (a large document cleaned in pieces
+        # then differed from the whole).
+        m = heading.match(text, start, len(text) if nl < 0 else nl)
         if m:
             found.update(i for i in range(m.start(), m.end()) if text[i] in CLAUSE_MARKS)
-        nl = text.find("\n", start)
         if nl < 0:
             break
         start = nl + 1
