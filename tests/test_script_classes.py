@@ -29,3 +29,24 @@ def test_latin_and_other_classes_are_those_scripts():
     assert other <= chars(r"[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}"
                           r"\p{Thai}\p{Devanagari}]", regex)
     assert set("ひカ한Яλ") <= other
+
+
+def test_is_han_agrees_with_the_han_script_everywhere():
+    # The fast comparisons must never disagree with the script property: CJK radicals (U+2E80-U+2FDF)
+    # are Han although they lie below the ideographic comma.
+    import regex
+
+    from pipeline.typography import is_han
+
+    han = regex.compile(r"[\p{Han}〇々]")
+    wrong = [hex(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF
+             and is_han(chr(cp)) != bool(han.match(chr(cp)))]
+    assert wrong == []
+
+
+def test_a_cjk_radical_between_digits_is_cleaned_once():
+    from pipeline import Pipeline
+
+    p = Pipeline()
+    first = p.clean("2⺉4")  # found by the atheris pipeline target: a space was added on every pass
+    assert p.clean(first.text).changes == []
