@@ -77,6 +77,7 @@ def check_all(text: str, pipeline: Pipeline = PIPELINE):
 @example("\ud800中文\udfff the end")  # lone surrogates (the API takes any str): U+FFFD, recorded
 @example("一a@b.cn")  # Han touching an e-mail address was taken into it: 一 ended in no zh run
 @example("a@b.cn认")
+@example("一http://example.com/a_b?x=15。780,000Customs，")  # a 。 made a point lengthened the URL
 def test_hostile_text_keeps_every_law(text):
     check_all(text)
 

@@ -17,6 +17,7 @@ import regex
 
 from ..document import Document, Edit
 from ..options import Options
+from ..typography import url_spans
 
 NAME = "numbers"
 RULES = ("decimal-point", "wan-separator")
@@ -31,7 +32,12 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         if on("decimal-point") and "。" in doc.text:
-            doc.apply(NAME, (Edit(m.start(), m.end(), ".", "decimal-point") for m in _DECIMAL.finditer(doc.text)))
+            points = [m.start() for m in _DECIMAL.finditer(doc.text)]
+            if points:
+                # A 。 that ends a URL (``?x=15。780``) stays: made a point it would join what follows to
+                # the URL, and the next run, reading the longer URL, decided otherwise (not idempotent).
+                url_ends = {e for _, e in url_spans(doc.text)}
+                doc.apply(NAME, (Edit(p, p + 1, ".", "decimal-point") for p in points if p not in url_ends))
         if on("wan-separator"):
             for m in _MIXED.finditer(doc.text):
                 doc.flag(NAME, "wan-separator", m.start(), m.end(), wan_message(m.group()))
