@@ -245,9 +245,12 @@ def test_stages_on_main_work_on_paragraphs_and_undeclared_ones_need_the_document
 # -- large documents in memory, a few paragraphs at a time (Pipeline._run_in_pieces) ----------------
 
 
-IN_PIECES = {mode: Pipeline(spam=mode) for mode in PIPELINES}
-for _p in IN_PIECES.values():
-    _p.piece_chars = 20  # every document of a few paragraphs is cut
+def cut_small(pipeline: Pipeline) -> Pipeline:
+    pipeline.piece_chars = 20  # every document of a few paragraphs is cut
+    return pipeline
+
+
+IN_PIECES = {mode: cut_small(Pipeline(spam=mode)) for mode in PIPELINES}
 
 
 def same_in_pieces(data: bytes, spam: str = "remove"):
@@ -285,8 +288,7 @@ def test_the_seed_repeated_is_cleaned_in_pieces_like_the_whole(seed_text):
 
 
 def test_a_document_that_a_stage_needs_whole_is_not_cut(seed_text):
-    whole = Pipeline(variant="auto")  # the majority script of the whole document decides
-    whole.piece_chars = 20
+    whole = cut_small(Pipeline(variant="auto"))  # the majority script of the whole document decides
     doc = whole.clean(seed_text * 2)
     assert len(doc.batches) == len(whole.clean(seed_text).batches)
 
