@@ -126,8 +126,11 @@ def normalized_view(text: str, drop: re.Pattern | None = None) -> NormalizedView
     the normalized text are dropped from the view too (the spam detector drops the spaces between two
     Han characters, ``开 云 体 育``)."""
     view = _nfkc_view(text)
-    if drop is None:
-        return view
+    return view if drop is None else dropping(view, drop)
+
+
+def dropping(view: NormalizedView, drop: re.Pattern) -> NormalizedView:
+    """``view`` without the matches of ``drop`` in its text (see ``normalized_view``)."""
     s = view.text
     spans = [m.span() for m in drop.finditer(s)]
     if not spans:

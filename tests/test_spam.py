@@ -4,14 +4,17 @@ import re
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline import Pipeline
 from pipeline.document import Document, replay
 from pipeline.options import Options
+from pipeline import spam as spam_module
 from pipeline.spam import default_detector, find_spam, score
 from pipeline.stages import spam as stage
+from pipeline.textview import normalized_view
 from spam_cases import CASES, evaluate, load_cases
-from strategies import mixed_text
+from strategies import mixed_text, piece
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -251,3 +254,44 @@ def test_mask_and_flag_keep_the_laws(text):
         assert 0 <= f.start <= f.end <= len(flagged.text)
     spam_flags = [f for f in flagged.flags if f.stage == "spam"]
     assert len(spam_flags) == flagged.stats["spam"]
+
+
+# -- the quick test before the view ------------------------------------------------------------
+
+_DETECTOR = default_detector()
+_ANCHORS = sorted(w for w, s in _DETECTOR.by_word.items() if s.role == "anchor")
+
+
+@st.composite
+def _anchor_spelled_loosely(draw):
+    """An anchor word with spaces, tabs, full-width forms or invisible characters put into it."""
+    word = draw(st.sampled_from(_ANCHORS))
+    out = []
+    for c in word:
+        if c.isascii() and c.isalnum() and draw(st.booleans()):
+            c = chr(ord(c.upper()) + 0xFEE0)  # full width, upper case
+        out.append(c + draw(st.sampled_from(["", "", " ", "\t", "  ", "\u200b", "\u3000"])))
+    return "".join(out)
+
+
+_anchor_text = st.lists(st.one_of(_anchor_spelled_loosely(), piece), max_size=12).map("".join)
+
+
+@given(_anchor_text)
+def test_the_quick_test_never_misses_an_anchor(text):
+    """``_may_hold_anchor`` says no only when the view holds no anchor (it runs on the text with every
+    space, where the view drops some): a text it turns away is one ``find`` would find nothing in."""
+    base = normalized_view(text)
+    view = spam_module._view(base).text
+    anchors = [h for h in _DETECTOR._word_hits(view, _DETECTOR.anchor_words) if h.signal.role == "anchor"]
+    if anchors:
+        assert _DETECTOR._may_hold_anchor(base.text), view
+
+
+def test_the_quick_test_turns_english_and_plain_chinese_away(seed_text):
+    """English words holding an anchor's letters (``eighth``: hth) and the seed without its spam."""
+    assert not _DETECTOR._may_hold_anchor(normalized_view("In the eighth month, with the casinos' rivals").text)
+    assert _DETECTOR._may_hold_anchor(normalized_view("bet365 官网").text)
+    assert _DETECTOR._may_hold_anchor(normalized_view("开 云 体 育").text)
+    cleaned = Pipeline().clean(seed_text).text
+    assert not _DETECTOR._may_hold_anchor(normalized_view(cleaned).text)
