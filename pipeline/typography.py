@@ -207,14 +207,18 @@ class LangIndex:
 KEEP_LANGUAGES = frozenset({"width", "numbers", "punctuation", "spacing", "variant"})
 
 
-def runs_for(doc: Document, relabel: Callable[[Document], None] | None) -> LangIndex:
+def runs_for(doc: Document, relabel: Callable[[Document, Callable], None] | None) -> LangIndex:
     """The runs of ``doc`` as they stand, for a rule to read: those of the segment stage, carried through
-    the normalization stages' edits, or found again (``relabel``: the segment stage's run) when a stage
-    that changes words (spam) has edited the text since."""
+    the normalization stages' edits, or found again where a stage that changes words (spam) has edited
+    the text since (``relabel``: ``segment.setup_refresh``)."""
     if relabel is not None and doc.segments and any(
             c.stage not in KEEP_LANGUAGES for c in doc.changes[doc.segmented_at:]):
-        relabel(doc)
+        relabel(doc, _changes_language)
     return LangIndex(doc.segments, len(doc.text))
+
+
+def _changes_language(change) -> bool:
+    return change.stage not in KEEP_LANGUAGES
 
 
 # -- conventions (rules/normalize.toml) ------------------------------------------------------------

@@ -1,15 +1,21 @@
 """Language runs: clause-level zh/en/other decisions, input/expected pairs per rule, the labelled sets."""
 
+import copy
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import regex
 
 import labelled
 from pipeline import Pipeline
 from pipeline.registry import known_names
 from pipeline.rules import ConfigError
-from pipeline.stages.segment import DETECT_OTHER, english_or_other, segment
+from pipeline.options import Options
+from pipeline.stages.segment import DETECT_OTHER, english_or_other, segment, setup, setup_refresh
+from pipeline.typography import KEEP_LANGUAGES
+from strategies import mixed_text
 
 DETECT = english_or_other()
 
@@ -178,3 +184,40 @@ def test_long_adversarial_input_is_segmented(text):
     """Linear patterns: quadratic backtracking would not finish these."""
     segs = segment(text, DETECT)
     assert segs[-1].end == len(text)
+
+
+# -- runs found again after spam removal, paragraph by paragraph ----------------------------------
+
+_UP_TO_SPAM = Pipeline(disable=["width", "numbers", "punctuation", "spacing", "variant"])
+_REFRESH = setup_refresh(Options())
+_FULL = setup(Options())
+
+
+def _refreshed_and_full(text: str) -> tuple[list, list]:
+    doc = _UP_TO_SPAM.clean(text)
+    again = copy.deepcopy(doc)
+    _REFRESH(doc, lambda c: c.stage not in KEEP_LANGUAGES)
+    _FULL(again)
+    return [s.to_dict() for s in doc.segments], [s.to_dict() for s in again.segments]
+
+
+def test_runs_found_again_where_spam_was_removed_are_the_whole_documents_runs(seed_text):
+    refreshed, full = _refreshed_and_full(seed_text + "\n\n" + seed_text)
+    assert refreshed == full
+
+
+@pytest.mark.parametrize("text", [
+    "We studied 《2024欧洲杯下注平台》\n\n2023\n\nEnglish text.",  # the paragraph now ends in English,
+    "The plan 《2024欧洲杯下注平台》\n\n——\n中文",  # and the line without letters after it follows it
+    "《2024欧洲杯下注平台》\n\n2023\n\n中文。",  # nothing left with letters at the start: the language after
+    "，\n\nCustoms《2024欧洲杯下注平台》",  # a first paragraph without letters takes the language after it
+])
+def test_runs_found_again_where_a_paragraph_ends_in_another_language(text):
+    refreshed, full = _refreshed_and_full(text)
+    assert refreshed == full
+
+
+@given(st.lists(st.one_of(mixed_text, st.sampled_from(["\n\n", "\n \n\n", "\n"])), max_size=6).map("".join))
+def test_runs_found_again_paragraph_by_paragraph_are_those_of_the_whole_text(text):
+    refreshed, full = _refreshed_and_full(text)
+    assert refreshed == full

@@ -36,6 +36,7 @@ again takes the same decisions (the invariant behind the idempotence law; tests/
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Callable
 
 import regex
@@ -112,6 +113,101 @@ def setup(options: Options) -> Callable[[Document], None]:
         doc.segmented_at = len(doc.changes)
 
     return run
+
+
+def setup_refresh(options: Options) -> Callable[[Document, Callable], None]:
+    """The runs found again after edits that may change a language (``refresh(doc, changed)``, where
+    ``changed(change)`` says which of the changes since the runs were found can): only the paragraphs
+    those changes touched are read again.
+
+    A paragraph's runs depend on its own text and on the language before it, nothing else: no token,
+    clause or run crosses a blank line (the ownership cut between two paragraphs falls after the blank
+    lines, where large files are cut into pieces, docs/batch.md). So a paragraph read alone with the
+    language before it gets the runs the whole document gives it, and the paragraphs after it keep theirs
+    as long as it ends in the language it ended in before. Otherwise, and in Markdown and HTML (whose
+    prose view is the whole document's), the whole text is read again."""
+    run = setup(options)
+    detect = english_or_other() if options.enabled(DETECT_OTHER) else None
+    fold = form_fold(options.rules)
+
+    def refresh(doc: Document, changed: Callable) -> None:
+        if not doc.segments or doc.format != "text":
+            run(doc)
+            return
+        spans = doc.spans_of_changes(doc.segmented_at, changed)
+        if spans:
+            segments = _refreshed(doc, spans, detect, fold)
+            if segments is None:
+                run(doc)
+                return
+            doc.segments = segments
+        doc.segmented_at = len(doc.changes)
+
+    return refresh
+
+
+_PARAGRAPH_END = re.compile(r"\n(?:[^\S\n]*\n)+")  # the blank lines after a paragraph: it ends after them
+
+
+def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> list[Segment] | None:
+    """The runs with the paragraphs around ``spans`` read again, or None when the whole text must be."""
+    text, segments = doc.text, doc.segments
+    ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
+    # Paragraphs [a, b): from a paragraph start to the next one; a span at a paragraph's edge takes the
+    # paragraph before as well.
+    regions: list[list[int]] = []
+    for s, e in spans:
+        k = bisect_right(ends, s - 1) if s > 0 else 0
+        a = ends[k - 1] if k else 0
+        k = bisect_right(ends, e)
+        b = ends[k] if k < len(ends) else len(text)
+        if regions and a <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], b)
+        else:
+            regions.append([a, b])
+    # Lines without letters at the start of a document take the language after them: when nothing before
+    # the first paragraph read again has letters, it is read from the start.
+    a = regions[0][0]
+    if 0 < a and doc.lang_before is None and not _TOKEN.search(fold(without_urls(text[:a]))):
+        regions[0][0] = 0
+    out: list[Segment] = []
+    i = 0  # the next run of ``segments`` not yet taken or passed
+    pos = 0  # where ``out`` ends
+    for a, b in regions:
+        while i < len(segments) and segments[i].start < a:  # the runs before the paragraphs, as they were
+            _extend(out, max(segments[i].start, pos), min(segments[i].end, a), segments[i].lang)
+            if segments[i].end > a:
+                break
+            i += 1
+        part = without_urls(text[a:b])
+        if a == 0 and doc.lang_before is None and not _TOKEN.search(fold(part)):
+            return None  # lines without letters at the start take the language after them
+        runs = segment(part, detect, out[-1].lang if out else doc.lang_before, fold)
+        if b < len(text) and runs and runs[-1].lang != _lang_at(segments, b - 1):
+            return None  # the paragraphs after it may read differently
+        for r in runs:
+            _extend(out, a + r.start, a + r.end, r.lang)
+        pos = b
+        while i < len(segments) and segments[i].end <= b:
+            i += 1
+    for seg in segments[i:]:
+        _extend(out, max(seg.start, pos), seg.end, seg.lang)
+    return out
+
+
+def _extend(out: list[Segment], start: int, end: int, lang: str) -> None:
+    """Add a run after the last one, or lengthen the last one when it has the same language."""
+    if end <= start:
+        return
+    if out and out[-1].lang == lang and out[-1].end == start:
+        out[-1].end = end
+    else:
+        out.append(Segment(start, end, lang))
+
+
+def _lang_at(segments: list[Segment], pos: int) -> str | None:
+    k = bisect_right([s.start for s in segments], pos) - 1
+    return segments[max(k, 0)].lang if segments else None
 
 
 def english_or_other() -> Detector:
