@@ -76,13 +76,22 @@ class Plan:
     """A checked request: what to clean, where to, and how."""
 
     options: Options
-    pipeline: Pipeline
     jobs: list[Job]
     problems: list[tuple[str, str]]
     settings: Settings
     out_dir: Path | None
     report: Path | None
     workers: int
+    _pipeline: Pipeline | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """Built (rules, glossaries and converters loaded and checked) when first needed: a rerun that
+        finds every file unchanged under the same configuration hash (which covers the rule files) has
+        nothing to clean and loads nothing."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.options)
+        return self._pipeline
 
 
 def plan(req: Request, *, check: bool) -> Plan:
@@ -109,7 +118,7 @@ def plan(req: Request, *, check: bool) -> Plan:
                         report=report is not None, stream_above=parse_size(options.stream_above),
                         chunk_size=parse_size(options.chunk_size), spill_dir=spill_dir)
     workers = options.jobs or default_jobs()
-    return Plan(options, Pipeline(options), jobs, problems, settings, out_dir, report, workers)
+    return Plan(options, jobs, problems, settings, out_dir, report, workers)
 
 
 def clean_command(req: Request, *, check: bool = False, stdout: TextIO | None = None,
@@ -153,6 +162,8 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
                 continue
         todo.append((index, job))
 
+    if todo:
+        p.pipeline  # a bad rule file stops the run here, before anything is written (exit 2)
     summary = Summary()
     interrupted = False
     manifest_problems: list[str] = []
@@ -217,12 +228,14 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
 def _engine(p: Plan, todo: list[tuple[int, Job]], stdout: TextIO | None):
     """Pick where the files are cleaned: here (one file, or one worker), a pool, or Dask."""
     options = p.options
+    if not todo:
+        return iter(())
     if options.engine == "dask":
         return run_dask(options, todo, p.settings, scheduler=options.scheduler, workers=p.workers,
                         shared_storage=options.shared_storage)
     if p.workers <= 1 or len(todo) <= 1:
         return run_here(p.pipeline, todo, p.settings, sink=_binary(stdout) if stdout is not None else None)
-    return run_pool(options, todo, p.settings, min(p.workers, len(todo)))
+    return run_pool(options, todo, p.settings, min(p.workers, len(todo)), pipeline=p.pipeline)
 
 
 def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcome: Outcome) -> str | None:

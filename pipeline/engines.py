@@ -8,6 +8,7 @@ function, so results never depend on the engine or on the number of workers.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
@@ -47,11 +48,14 @@ _WORKER_PIPELINE: Pipeline | None = None
 
 
 def _init_worker(options: Options) -> None:
-    """Pool initializer: one Pipeline per worker process. Ctrl-C is the parent's to handle: a worker
-    always finishes the file it is writing (outputs are atomic), the parent stops giving out more."""
+    """Pool initializer: one Pipeline per worker process, the parent's when the worker is a fork of it
+    (the stages are set up once for the whole batch), else built here. Ctrl-C is the parent's to handle:
+    a worker always finishes the file it is writing (outputs are atomic), the parent stops giving out
+    more."""
     global _WORKER_PIPELINE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_PIPELINE = Pipeline(options)
+    if _WORKER_PIPELINE is None or _WORKER_PIPELINE.options != options:
+        _WORKER_PIPELINE = Pipeline(options)
 
 
 def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
@@ -59,13 +63,17 @@ def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
     return index, process(_WORKER_PIPELINE, job, **settings.kwargs())
 
 
-def run_pool(options: Options, work: Work, settings: Settings, workers: int) -> Results:
+def run_pool(options: Options, work: Work, settings: Settings, workers: int,
+             pipeline: Pipeline | None = None) -> Results:
     """In ``workers`` local processes. At most a few files per worker are queued at a time, so that
     an interruption leaves little half-started and the parent's memory stays small.
 
     A worker that dies (killed for using too much memory, a crash in a native library) breaks the whole
     pool. The files it had in hand are then cleaned again one at a time, each in a fresh process, so
     that only the file that kills its worker fails; the batch goes on with a new pool."""
+    global _WORKER_PIPELINE
+    if pipeline is not None and multiprocessing.get_start_method() == "fork":
+        _WORKER_PIPELINE = pipeline  # the workers inherit it
     queue = iter(work)
     while True:
         pending: dict = {}

@@ -95,6 +95,29 @@ def test_a_rerun_skips_what_is_unchanged_and_reports_the_same(corpus, tmp_path):
     assert "8 cleaned" in run(corpus, output=out, report=rep)[2]  # and back
 
 
+def test_a_rerun_with_nothing_to_clean_sets_up_no_stage_and_bad_rules_still_stop_a_run(tmp_path, monkeypatch):
+    import pipeline.commands as commands
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text("各方面,工作。\n", encoding="utf-8")
+    assert run(src, output=out, jobs=2)[0] == 0
+
+    def no_setup(*args, **kwargs):
+        raise AssertionError("the stages were set up for a run with nothing to clean")
+
+    with monkeypatch.context() as m:
+        m.setattr(commands, "Pipeline", no_setup)
+        code, _, err = run(src, output=out, jobs=2)
+    assert code == 0 and "0 cleaned, 2 skipped" in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[signal]]\nname = 'x'\nrole = 'anchor'\n", encoding="utf-8")
+    code, _, err = run(src, output=out, rules=[str(bad)])  # a new configuration: every file is cleaned again
+    assert code == 2 and str(bad) in err and "weight" in err
+    assert not list(out.glob("*.tmp*")) and (out / "a.txt").read_text(encoding="utf-8") == "各方面，工作。\n"
+
+
 def test_a_report_asked_for_later_cleans_again_what_has_none(corpus, tmp_path):
     out = tmp_path / "out"
     run(corpus, output=out)

@@ -41,7 +41,7 @@ def load_spam_signals(options: Options) -> Signals | None:
     except ImportError:
         spam = None
     if spam is not None and hasattr(spam, "Detector"):
-        detector = spam.Detector(spam.load_rules(options.rules))
+        detector = spam.detector_for(options.rules)
 
         def best(text: str) -> float | None:
             hits = detector.find(text)

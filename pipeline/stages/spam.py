@@ -29,7 +29,7 @@ from typing import Callable
 
 from ..document import Document, Edit, PositionMap
 from ..options import Options
-from ..spam import Detector, SpamHit, load_rules
+from ..spam import SpamHit, detector_for
 from . import invisible, structure
 
 NAME = "spam"
@@ -54,7 +54,7 @@ CLOSING = frozenset(")）]】》」』”’〉")
 
 
 def setup(options: Options) -> Callable[[Document], None]:
-    detector = Detector(load_rules(options.rules))
+    detector = detector_for(options.rules)
     kinds = {rule for rule in REMOVALS if options.enabled(rule)}
     mode, marker = options.spam, options.spam_mask
     repair_dangling = options.enabled("spam-dangling")
