@@ -131,13 +131,20 @@ def normalized_view(text: str, drop: re.Pattern | None = None) -> NormalizedView
 
 def dropping(view: NormalizedView, drop: re.Pattern) -> NormalizedView:
     """``view`` without the matches of ``drop`` in its text (see ``normalized_view``)."""
-    s = view.text
-    spans = [m.span() for m in drop.finditer(s)]
-    if not spans:
+    # ``split`` on the pattern as a group gives the kept and the dropped stretches in turn, and the map
+    # is their running lengths: no Python loop over the matches (a hundred thousand per 10 MB of the seed).
+    parts = _capturing(drop).split(view.text)
+    if len(parts) == 1:
         return view
-    totals = list(accumulate(end - start for start, end in spans))
-    drop_at = [end - total for (_, end), total in zip(spans, totals)]
-    return replace(view, text=drop.sub("", s), _drop_at=tuple(drop_at), _drop_total=tuple(totals))
+    kept, dropped = parts[0::2], parts[1::2]
+    totals = tuple(accumulate(map(len, dropped)))
+    drop_at = tuple(accumulate(map(len, kept[:-1])))  # the view offset where each dropped stretch was
+    return replace(view, text="".join(kept), _drop_at=drop_at, _drop_total=totals)
+
+
+@lru_cache(maxsize=8)
+def _capturing(drop: re.Pattern) -> re.Pattern:
+    return re.compile(f"({drop.pattern})", drop.flags)
 
 
 def _nfkc_view(text: str) -> NormalizedView:

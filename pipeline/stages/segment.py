@@ -170,6 +170,7 @@ def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> lis
     a = regions[0][0]
     if 0 < a and doc.lang_before is None and not _TOKEN.search(fold(without_urls(text[:a]))):
         regions[0][0] = 0
+    starts = [seg.start for seg in segments]  # (the first starts at 0)
     out: list[Segment] = []
     i = 0  # the next run of ``segments`` not yet taken or passed
     pos = 0  # where ``out`` ends
@@ -183,7 +184,7 @@ def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> lis
         if a == 0 and doc.lang_before is None and not _TOKEN.search(fold(part)):
             return None  # lines without letters at the start take the language after them
         runs = segment(part, detect, out[-1].lang if out else doc.lang_before, fold)
-        if b < len(text) and runs and runs[-1].lang != _lang_at(segments, b - 1):
+        if b < len(text) and runs and runs[-1].lang != segments[bisect_right(starts, b - 1) - 1].lang:
             return None  # the paragraphs after it may read differently
         for r in runs:
             _extend(out, a + r.start, a + r.end, r.lang)
@@ -203,11 +204,6 @@ def _extend(out: list[Segment], start: int, end: int, lang: str) -> None:
         out[-1].end = end
     else:
         out.append(Segment(start, end, lang))
-
-
-def _lang_at(segments: list[Segment], pos: int) -> str | None:
-    k = bisect_right([s.start for s in segments], pos) - 1
-    return segments[max(k, 0)].lang if segments else None
 
 
 def english_or_other() -> Detector:
