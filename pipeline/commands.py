@@ -15,17 +15,19 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .batch import Outcome, Settings, discard_spills, iter_findings, iter_report
+from .outcome import Outcome, Settings, discard_spills, iter_findings, iter_report
 from .engines import default_jobs, run_dask, run_here, run_pool
 from .files import STDIN, Job, UsageError, describe_os_error, discover, publish, remove_quietly, shown
 from .manifest import Manifest, config_hash, hash_file
 from .options import Options, find_config, load_config, options_from_mapping, parse_size
 from .redact import redact
 from .rules import ConfigError
-from .runner import Pipeline
 from .summary import Summary
+
+if TYPE_CHECKING:
+    from .runner import Pipeline
 
 OK, FINDINGS, USAGE, FAILED, INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -90,6 +92,8 @@ class Plan:
         finds every file unchanged under the same configuration hash (which covers the rule files) has
         nothing to clean and loads nothing."""
         if self._pipeline is None:
+            from .runner import Pipeline  # (every stage: imported only for a run that cleans something)
+
             self._pipeline = Pipeline(self.options)
         return self._pipeline
 

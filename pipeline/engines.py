@@ -16,14 +16,18 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .batch import Outcome, Settings, process
+from .outcome import Outcome, Settings
 from .files import (Job, OutputError, UsageError, checked_output, describe_os_error, open_regular, output_path,
                     remove_quietly, write_atomic)
 from .options import Options
-from .runner import Pipeline
-from .writers import SUFFIXES
+
+if TYPE_CHECKING:
+    from .runner import Pipeline
+
+# ``batch.process`` and ``Pipeline`` (every stage) are imported where a file is cleaned: a run with
+# nothing to clean never imports them.
 
 Work = Iterable[tuple[int, Job]]
 Results = Iterator[tuple[int, Outcome]]
@@ -38,6 +42,8 @@ def default_jobs() -> int:
 
 def run_here(pipeline: Pipeline, work: Work, settings: Settings, sink=None) -> Results:
     """In this process, one file after the other."""
+    from .batch import process
+
     for index, job in work:
         yield index, process(pipeline, job, sink=sink, **settings.kwargs())
 
@@ -55,10 +61,14 @@ def _init_worker(options: Options) -> None:
     global _WORKER_PIPELINE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _WORKER_PIPELINE is None or _WORKER_PIPELINE.options != options:
+        from .runner import Pipeline
+
         _WORKER_PIPELINE = Pipeline(options)
 
 
 def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
+    from .batch import process
+
     assert _WORKER_PIPELINE is not None
     return index, process(_WORKER_PIPELINE, job, **settings.kwargs())
 
@@ -128,6 +138,8 @@ def _remove_orphans(job: Job, settings: Settings) -> None:
     elif settings.out_dir is not None:
         targets = [output_path(settings.out_dir, job.rel)]
         if settings.fmt:
+            from .writers import SUFFIXES
+
             targets.append(output_path(settings.out_dir, job.rel, SUFFIXES.get(settings.fmt)))
     else:
         return
@@ -147,12 +159,16 @@ def _dask_pipeline(options: Options) -> Pipeline:
     with _DASK_LOCK:
         pipeline = _DASK_PIPELINES.get(options)
         if pipeline is None:
+            from .runner import Pipeline
+
             pipeline = _DASK_PIPELINES[options] = Pipeline(options)
         return pipeline
 
 
 def dask_task(options: Options, job: Job, settings: Settings, data: bytes | None) -> Outcome:
     """What runs on a Dask worker: ``process`` on a path (shared storage) or on the bytes sent along."""
+    from .batch import process
+
     return process(_dask_pipeline(options), job, data=data, **settings.kwargs())
 
 

@@ -5,6 +5,7 @@ import io
 import json
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,22 +96,25 @@ def test_a_rerun_skips_what_is_unchanged_and_reports_the_same(corpus, tmp_path):
     assert "8 cleaned" in run(corpus, output=out, report=rep)[2]  # and back
 
 
-def test_a_rerun_with_nothing_to_clean_sets_up_no_stage_and_bad_rules_still_stop_a_run(tmp_path, monkeypatch):
-    import pipeline.commands as commands
-
+def test_a_rerun_with_nothing_to_clean_sets_up_no_stage_and_bad_rules_still_stop_a_run(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     for name in ("a.txt", "b.txt"):
         (src / name).write_text("各方面,工作。\n", encoding="utf-8")
     assert run(src, output=out, jobs=2)[0] == 0
-
-    def no_setup(*args, **kwargs):
-        raise AssertionError("the stages were set up for a run with nothing to clean")
-
-    with monkeypatch.context() as m:
-        m.setattr(commands, "Pipeline", no_setup)
-        code, _, err = run(src, output=out, jobs=2)
-    assert code == 0 and "0 cleaned, 2 skipped" in err
+    # A new process, as a user's rerun: the stages are neither set up nor imported.
+    rerun = subprocess.run([sys.executable, "-c", (
+        "import sys\n"
+        "from pipeline.cli import main\n"
+        f"sys.argv = ['duet', 'clean', {str(src)!r}, '-o', {str(out)!r}, '--jobs', '2']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code, sorted(m for m in sys.modules if m in ('pipeline.runner', 'pipeline.registry')\n"
+        "                            or m.startswith('pipeline.stages')))\n")],
+        capture_output=True, text=True, timeout=120)
+    assert rerun.stdout.split("\n")[0] == "0 []", rerun.stderr
+    assert "0 cleaned, 2 skipped" in rerun.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("[[signal]]\nname = 'x'\nrole = 'anchor'\n", encoding="utf-8")
     code, _, err = run(src, output=out, rules=[str(bad)])  # a new configuration: every file is cleaned again

@@ -318,16 +318,16 @@ def test_a_full_disk_leaves_the_old_output_intact(src, tmp_path, monkeypatch, st
 
 def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch):
     """A worker killed (out of memory, a native crash) breaks the pool; the other files are cleaned."""
-    import pipeline.engines as engines
+    import pipeline.batch as batch
 
-    real = engines.process
+    real = batch.process
 
     def process(pipeline, job, **kw):
         if job.source.endswith("killer.txt"):
             os._exit(9)  # the worker process dies on the spot (forked workers inherit this patch)
         return real(pipeline, job, **kw)
 
-    monkeypatch.setattr(engines, "process", process)
+    monkeypatch.setattr(batch, "process", process)
     for i in range(4):
         (src / f"more{i}.txt").write_text(GOOD, encoding="utf-8")
     (src / "killer.txt").write_text(GOOD, encoding="utf-8")
