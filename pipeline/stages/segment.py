@@ -41,7 +41,7 @@ from typing import Callable
 
 import regex
 
-from ..document import Document, Segment
+from ..document import Document, Segment, merge_runs
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
@@ -171,39 +171,34 @@ def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> lis
     if 0 < a and doc.lang_before is None and not _TOKEN.search(fold(without_urls(text[:a]))):
         regions[0][0] = 0
     starts = [seg.start for seg in segments]  # (the first starts at 0)
-    out: list[Segment] = []
+    runs: list[tuple[int, int, str]] = []  # the new partition, in order (``merge_runs`` joins it)
+
+    def take(start: int, end: int, lang: str) -> None:
+        if end > start:
+            runs.append((start, end, lang))
+
     i = 0  # the next run of ``segments`` not yet taken or passed
-    pos = 0  # where ``out`` ends
+    pos = 0  # where ``runs`` ends
     for a, b in regions:
         while i < len(segments) and segments[i].start < a:  # the runs before the paragraphs, as they were
-            _extend(out, max(segments[i].start, pos), min(segments[i].end, a), segments[i].lang)
+            take(max(segments[i].start, pos), min(segments[i].end, a), segments[i].lang)
             if segments[i].end > a:
                 break
             i += 1
         part = without_urls(text[a:b])
         if a == 0 and doc.lang_before is None and not _TOKEN.search(fold(part)):
             return None  # lines without letters at the start take the language after them
-        runs = segment(part, detect, out[-1].lang if out else doc.lang_before, fold)
-        if b < len(text) and runs and runs[-1].lang != segments[bisect_right(starts, b - 1) - 1].lang:
+        found = segment(part, detect, runs[-1][2] if runs else doc.lang_before, fold)
+        if b < len(text) and found and found[-1].lang != segments[bisect_right(starts, b - 1) - 1].lang:
             return None  # the paragraphs after it may read differently
-        for r in runs:
-            _extend(out, a + r.start, a + r.end, r.lang)
+        for r in found:
+            take(a + r.start, a + r.end, r.lang)
         pos = b
         while i < len(segments) and segments[i].end <= b:
             i += 1
     for seg in segments[i:]:
-        _extend(out, max(seg.start, pos), seg.end, seg.lang)
-    return out
-
-
-def _extend(out: list[Segment], start: int, end: int, lang: str) -> None:
-    """Add a run after the last one, or lengthen the last one when it has the same language."""
-    if end <= start:
-        return
-    if out and out[-1].lang == lang and out[-1].end == start:
-        out[-1].end = end
-    else:
-        out.append(Segment(start, end, lang))
+        take(max(seg.start, pos), seg.end, seg.lang)
+    return merge_runs(runs)
 
 
 def english_or_other() -> Detector:
