@@ -76,13 +76,10 @@ def setup(options: Options) -> Callable[[Document], None]:
         # name inside Chinese). They run again over the repaired text, and this stage after them, until
         # it repairs nothing more: cleaning the output again then changes nothing.
         for _ in range(MAX_POLISH):
-            before = len(doc.changes)
-            Sweep(doc, matcher, on).run()
-            if len(doc.changes) == before:
+            if not Sweep(doc, matcher, on).run():
                 return
             for stage in polish:
                 stage(doc)
-            doc.flags = [f for f in doc.flags if f.stage != NAME]  # the next sweep flags the final text
 
     return run
 
@@ -173,10 +170,13 @@ class Sweep:
         self._zh_files: set[str] | None = None
         self.spam: list[tuple[int, int]] = []
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Repair what the text holds; True when something was repaired. Only a sweep that repairs
+        nothing flags: the flags of a repairing sweep would be on a text that the earlier stages and
+        another sweep are still to look at."""
         doc, m = self.doc, self.m
         if m.automaton is None:
-            return
+            return False
         text = doc.text
         low = lower(text)
         raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
@@ -185,23 +185,27 @@ class Sweep:
         self.attested = {m.file_of[f.term] for _, _, f in form_hits
                          if f.rule == "term-variant" and not f.weak}
         chosen = self.choose(form_hits)
-        held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
-        # Unknown renderings are flagged now (flags move with the repairs) and settled at the end,
-        # when the sweeps have shown which terms the repaired text holds.
-        unknown = self.unknown_renderings(text, chosen, head_hits) if self.on("term-inconsistent") else []
-        if self.on("term-untranslated"):
-            self.flag_untranslated(text)
-        edits = self.edits(text, chosen)
-        for _ in range(MAX_SWEEPS):
-            applied = doc.apply(NAME, edits)
-            if not applied:
-                break
+        applied = doc.apply(NAME, self.edits(text, chosen))
+        if not applied:
+            self.flag(text, chosen, head_hits)
+            return False
+        for _ in range(MAX_SWEEPS - 1):
             # Look again at each repair: with its neighbours it may now form a longer term.
             text = doc.text
             chosen = self.choose(self.hits(text, self.composed(text, doc.changes[-applied:]))[0])
-            held.update(f.term for _, _, f in chosen)
-            edits = self.edits(text, chosen)
-        self.settle_unknown(unknown, held)
+            applied = doc.apply(NAME, self.edits(text, chosen))
+            if not applied:
+                break
+        return True
+
+    def flag(self, text: str, chosen, head_hits) -> None:
+        """The flags of a text this sweep leaves as it is."""
+        if self.on("term-inconsistent"):
+            # Unknown renderings are flagged, then kept only for the terms the document renders two ways.
+            held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
+            self.settle_unknown(self.unknown_renderings(text, chosen, head_hits), held)
+        if self.on("term-untranslated"):
+            self.flag_untranslated(text)
 
     # -- matching --------------------------------------------------------------------------------
 
