@@ -62,11 +62,11 @@ UNTRANSLATED_MAX_CHARS = 40  # a longer Chinese run is a clause of its own
 def setup(options: Options) -> Callable[[Document], None]:
     if not options.terms:
         return lambda doc: None
-    from ..registry import stages_before  # the registry imports this module
+    from ..polish import Polish  # it imports the registry, which imports this module
 
     matcher = build(glossary_module.load(options.terms))
     on = options.enabled
-    polish = stages_before(NAME, options)
+    polish = Polish(NAME, options)
 
     def run(doc: Document) -> None:
         if not doc.text:
@@ -76,10 +76,10 @@ def setup(options: Options) -> Callable[[Document], None]:
         # name inside Chinese). They run again over the repaired text, and this stage after them, until
         # it repairs nothing more: cleaning the output again then changes nothing.
         for _ in range(MAX_POLISH):
+            first = len(doc.changes)
             if not Sweep(doc, matcher, on).run():
                 return
-            for stage in polish:
-                stage(doc)
+            polish(doc, first)
 
     return run
 
@@ -306,14 +306,22 @@ class Sweep:
         out = []
         for s, e, f in chosen:
             if self.on(f.rule):
+                # The canonical form as written, no possessive after it: nothing to do (``repair`` gives it
+                # back as it is). Most matches once the text is repaired.
+                if text[e : e + 1] not in ("'", "’") and text[s:e] == self.canonical(f):
+                    continue
                 edit = self.repair(text, s, e, f)
                 if text[edit.start : edit.end] != edit.after:
                     out.append(edit)
         return out
 
+    def canonical(self, f: Form) -> str:
+        plural = self.m.plurals[f.term] if f.plural else ""
+        return plural or self.m.glossary.terms[f.term].en
+
     def repair(self, text: str, s: int, e: int, f: Form) -> Edit:
         term = self.m.glossary.terms[f.term]
-        canonical = self.m.plurals[f.term] if f.plural and self.m.plurals[f.term] else term.en
+        canonical = self.canonical(f)
         after = apply_case(text[s:e], canonical, term.case, sentence_initial(text, s))
         mark = text[e : e + 1]
         if mark in ("'", "’"):

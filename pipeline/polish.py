@@ -1,0 +1,538 @@
+"""The earlier stages again after a content stage changed words, only where the change can matter.
+
+A content stage (terms) replaces words, and the stages before it decide by words: a line's length
+(structure), a clause's language (segment), spam words (spam), the marks and spaces around words
+(punctuation, spacing). So that cleaning the output again changes nothing, its output must be what the
+earlier stages leave as it is. Running them all again over the whole document does that, and costs as
+much as their first run (on the seed, twice what the glossary itself costs). ``Polish`` gets the same
+result with less, in three steps:
+
+1. What is cheap and exact to check on the whole document is checked there: the structure stage runs
+   again on a scratch copy (if it would join lines, everything runs again as it used to; the blocks it
+   finds become the document's); the spam detector's quick test (``Detector.may_hold_anchor``) tells
+   whether a changed paragraph may hold spam at all.
+2. Each change is read (``needs``): a change of plain words (``_PLAIN``) is read by no earlier stage but
+   for the words' language (the segment stage) and, in two places, the punctuation stage; an
+   apostrophe at its edge is a quote for the punctuation and spacing stages; anything else may matter
+   to any stage. The language runs are checked where a change could move them (``_keeps_runs``).
+3. The paragraphs with something left to check are cleaned again by the stages that may act there, as
+   documents of their own: every earlier stage works on whole paragraphs (``registry.context``), so
+   that is what the whole document gets there, and the stages left out make no change there. If this
+   changes any text or flag, all the earlier stages run again over the whole document, as they used to.
+
+A stage run again over the whole document replaces the flags it made (they used to be made twice).
+Markdown and HTML documents, and options under which an earlier stage needs the whole document
+(``--variant auto``), always get the whole run.
+
+All this rests on the law the earlier stages keep without a glossary: what they made of a paragraph,
+they leave as it is when they see it again (cleaning twice changes nothing).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Callable
+
+import regex
+
+from .document import Document, Edit, PositionMap, Segment
+from .options import Options
+from .registry import PARAGRAPH, STAGES, context
+from .stages import punctuation, segment, spacing, spam, structure
+from .script_classes import LATIN
+from .stream import boundary
+from .typography import ASCII_CLAUSE, CONTENT_CLASS, FW_CLAUSE, form_fold, is_han
+
+# Words on both sides of a plain change: ASCII letters, one space between words, hyphens and
+# apostrophes inside words. (No digits: the numbers stage and the digit rules of the others read them.)
+_PLAIN = regex.compile(r"[A-Za-z]+(?:(?: |-|')[A-Za-z]+)*")
+# The same with an apostrophe at an edge (``five elders'``): a quote to the punctuation stage.
+_QUOTED = regex.compile(r"'?[A-Za-z]+(?:(?: |-|')[A-Za-z]+)*'?")
+# Where the punctuation stage's clauses end (``punctuation._is_boundary``): a line end, or a clause mark
+# that is not between two digits.
+_CLAUSE_MARK = "[" + regex.escape(FW_CLAUSE + ASCII_CLAUSE) + "]"
+_BOUNDARY_BEFORE = regex.compile(rf"(?r)\n|(?<!\d){_CLAUSE_MARK}|{_CLAUSE_MARK}(?!\d)")
+_BOUNDARY_AFTER = regex.compile(rf"\n|(?<!\d){_CLAUSE_MARK}|{_CLAUSE_MARK}(?!\d)")
+_CONTENT_BEFORE = regex.compile("(?r)" + CONTENT_CLASS)
+# The characters of a Latin phrase to the segment stage (its ``_LATIN_JOIN`` and ``_LATIN_DOT``), read on
+# the folded text: the phrase around a change is at most the run of them around it.
+_PHRASE = f"(?:{segment._LATIN_JOIN}|{segment._LATIN_DOT})*"
+_PHRASE_BEFORE = regex.compile("(?r)" + _PHRASE)
+_PHRASE_AFTER = regex.compile(_PHRASE)
+# Where the segment stage's decisions do not reach across (``_window``): the end of one, the start of the
+# other (the marks are folded as the segment stage folds them).
+_FOLDS_TO_CLAUSE_END = "，。；：？！、,.;:?!"
+_CUT_BEFORE = regex.compile(rf"(?r)(?:\p{{Han}}[{_FOLDS_TO_CLAUSE_END}][ \t\u3000]*(?=\p{{Latin}}))|\n")
+_CUT_AFTER = regex.compile(rf"(?<=\p{{Latin}})[{_FOLDS_TO_CLAUSE_END}][ \t\u3000]*(?=\p{{Han}})|\n")
+_CLAUSE_END_AT = segment._CLAUSE_END  # a clause end on the folded text (a mark not inside a number)
+_STRETCH_GAP = regex.compile("[" + regex.escape(segment._STRETCH_GAP) + "]*")  # between phrases of a stretch
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
+_PHRASE_START = regex.compile(rf"[{LATIN}\d]")  # where a phrase can start, and end
+_PHRASE_END = regex.compile(rf"(?r)[{LATIN}\d%]")
+_URL_MARKS = ("://", "www.", "@")  # what every URL and e-mail address holds (``typography.url_spans``)
+_WHITESPACE_BEFORE = regex.compile(r"(?r)\s")
+_WHITESPACE_AFTER = regex.compile(r"\s")
+_SPACES = spacing.SPACES + "\t"
+REACH = 300  # characters looked at around a change for its phrase (more: the runs are checked)
+
+ALL = "all"  # every earlier stage
+
+
+class Polish:
+    """The enabled stages before ``name``, set up once, and what they need to see again of a document
+    that stage ``name`` changed."""
+
+    def __init__(self, name: str, options: Options):
+        self.stages: list[tuple[str, Callable[[Document], None]]] = []
+        modules = []
+        for stage in STAGES:
+            if stage.NAME == name:
+                break
+            if options.enabled(stage.NAME):
+                self.stages.append((stage.NAME, stage.setup(options)))
+                modules.append(stage)
+        self.names = frozenset(n for n, _ in self.stages)
+        runs = dict(self.stages)
+        # Whether every earlier stage works on whole paragraphs: then a paragraph can be cleaned again
+        # as a document of its own.
+        self.by_paragraph = all(context(m, options) == PARAGRAPH for m in modules)
+        self.structure = runs.get(structure.NAME)
+        self.segment = runs.get(segment.NAME)
+        self.spam = spam.Detector(spam.load_rules(options.rules)) if spam.NAME in runs else None
+        self.fold = form_fold(options.rules)
+        self.cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
+
+    def __call__(self, doc: Document, first: int) -> None:
+        """Bring ``doc`` back to what the earlier stages leave as it is, after its changes from index
+        ``first`` on (one content stage's, in one or more ``apply`` calls)."""
+        if not (self.by_paragraph and doc.format == "text" and doc.text):
+            self.whole(doc)
+            return
+        text = doc.text
+        blocks = None
+        if self.structure is not None:
+            scratch = self._scratch(doc)
+            self.structure(scratch)
+            if scratch.changes:  # lines to join: a rare case, handled as it always was
+                self.whole(doc)
+                return
+            blocks = scratch.blocks
+        paragraphs = _paragraph_starts(text, self.cut_at)
+        needs: dict[int, set[str]] = {}  # paragraph -> the stages to run again there
+        windows: list[tuple[int, int]] = []  # where the runs are to be checked
+        folded = None
+        labels = _Labels(doc.segments) if self.segment is not None else None
+        clauses: dict[tuple[int, int], int] = {}  # long clauses ending in Chinese -> characters moved
+        covered = -1  # end of the last phrase read whole: changes inside it are settled
+        for (s, e), texts, rewritten in changed_spans(doc, first):
+            kind, p, q, english = _shape(*texts)
+            if rewritten:  # a later change wrote over it: it lies somewhere in ``text[s:e]``
+                p = q = 0
+            # (A change that spans paragraphs: they are one group of ``_again``, any of them will do.)
+            stages = needs.setdefault(_index(paragraphs, s), set())
+            for i in range(_index(paragraphs, s) + 1, _index(paragraphs, max(s, e - 1)) + 1):
+                needs.setdefault(i, set()).add(ALL)
+            if kind is None:
+                stages.add(ALL)
+                continue
+            start, end = min(s + p, e), max(s, e - q)
+            if kind == "quoted":
+                # A quote to the punctuation stage; to the spacing stage, a delimiter of a Han stretch.
+                stages.add(punctuation.NAME)
+                if _han_beside(text, start, end):
+                    stages.add(spacing.NAME)
+            elif _at_line_start(text, start):
+                stages.add(punctuation.NAME)
+            else:
+                clause = _clause_ending_in_chinese(text, start, end)
+                if clause is not None:
+                    clauses[clause] = clauses.get(clause, 0) + abs(len(texts[1]) - len(texts[0]))
+            if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
+                continue
+            if folded is None:
+                folded = self.fold(text)
+            phrase = _keeps_runs(text, folded, start, end, labels)
+            if phrase is None:
+                windows.append(_window(text, start, end))
+            else:
+                covered = phrase
+        for (a, b), moved in clauses.items():
+            if b - a + moved >= punctuation.LOOK:
+                needs.setdefault(_index(paragraphs, a), set()).add(punctuation.NAME)
+        if windows and not self._runs_kept(doc, windows):
+            return self._new_runs(doc, paragraphs, needs, blocks)
+        if self.spam is not None and self.spam.may_hold_anchor(text):
+            for i, stages in needs.items():
+                if self.spam.may_hold_anchor(_paragraph(text, paragraphs, i)):
+                    stages.add(spam.NAME)
+        if not self._again(doc, paragraphs, needs, None):
+            self.whole(doc)
+            return
+        if blocks is not None:
+            doc.blocks = blocks
+        doc.segmented_at = len(doc.changes)  # the runs are those the segment stage finds now
+
+    def whole(self, doc: Document) -> None:
+        """Every earlier stage again over the whole document; each replaces its flags."""
+        doc.flags = [f for f in doc.flags if f.stage not in self.names]
+        for _, run in self.stages:
+            run(doc)
+
+    def _runs_kept(self, doc: Document, windows: list[tuple[int, int]]) -> bool:
+        """Whether the segment stage finds, in each of these windows (``_window``) segmented alone, the runs
+        the document has there."""
+        for a, b in _merge(windows):
+            part = Document(doc.text[a:b], source=doc.source, format=doc.format)
+            self.segment(part)
+            old = [(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(doc.segments, a, b)]
+            if _merged(old) != [(g.start, g.end, g.lang) for g in part.segments]:
+                return False
+        return True
+
+    def _new_runs(self, doc: Document, paragraphs: list[int], needs: dict[int, set[str]], blocks) -> None:
+        """The runs moved: the segment stage's runs of the whole text, and every stage again on each
+        paragraph where they differ (or all over again when that changes something)."""
+        scratch = self._scratch(doc)
+        self.segment(scratch)
+        fresh = scratch.segments
+        for p in _label_changes(doc.segments, fresh, len(doc.text)):
+            needs[_index(paragraphs, p)] = {ALL}  # the readings above assumed the runs stayed
+        if not self._again(doc, paragraphs, needs, fresh):
+            self.whole(doc)
+            return
+        if blocks is not None:
+            doc.blocks = blocks
+        doc.segments = fresh
+        doc.segmented_at = len(doc.changes)
+
+    def _again(self, doc: Document, paragraphs: list[int], needs: dict[int, set[str]],
+               fresh: list[Segment] | None) -> bool:
+        """Clean the paragraphs that need it again, each group with the stages it needs; True when that
+        changes nothing (no text, no flag, no run: ``fresh`` or the document's runs)."""
+        groups: list[tuple[int, int, set[str]]] = []
+        n = len(doc.text)
+        for i in sorted(i for i, stages in needs.items() if stages):
+            a, b = paragraphs[i], paragraphs[i + 1] if i + 1 < len(paragraphs) else n
+            if groups and groups[-1][1] == a:
+                groups[-1] = (groups[-1][0], b, groups[-1][2] | needs[i])
+            else:
+                groups.append((a, b, set(needs[i])))
+        segments = fresh if fresh is not None else doc.segments
+        for a, b, stages in groups:
+            runs = [(name, run) for name, run in self.stages if ALL in stages or name in stages]
+            part = self._part(doc, a, b, fresh)
+            for _, run in runs:
+                run(part)
+            names = {name for name, _ in runs}
+            if part.changes or _flags(part.flags, 0) != _flags(doc.flags, a, b, names):
+                return False
+            if segment.NAME in names and _runs(part.segments) != _merged(
+                    [(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(segments, a, b)]):
+                return False
+        return True
+
+    @staticmethod
+    def _scratch(doc: Document) -> Document:
+        """A copy of the text and what the stages read besides it, to run a stage on for a look."""
+        copy = Document(doc.text, source=doc.source, format=doc.format, at_start=doc.at_start,
+                        at_end=doc.at_end, lang_before=doc.lang_before)
+        copy.protected = list(doc.protected)
+        return copy
+
+    @staticmethod
+    def _part(doc: Document, a: int, b: int, fresh: list[Segment] | None) -> Document:
+        """The paragraphs ``text[a:b]`` as a document of their own, as a large file's piece is."""
+        segments = fresh if fresh is not None else doc.segments
+        before = doc.lang_before if a == 0 else _lang_at(segments, a - 1)
+        part = Document(doc.text[a:b], source=doc.source, format=doc.format, at_start=doc.at_start and a == 0,
+                        at_end=doc.at_end and b == len(doc.text), lang_before=before)
+        part.protected = [(max(s, a) - a, min(e, b) - a) for s, e in doc.protected if s < b and e > a]
+        part.segments = [Segment(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(segments, a, b)]
+        return part
+
+
+@lru_cache(maxsize=4096)
+def _shape(before: str, after: str) -> tuple[str | None, int, int, bool]:
+    """What differs between ``before`` and ``after`` (widened to whole words: a common prefix of ``p``
+    and a common suffix of ``q`` characters), and what it is: ``"plain"`` words on both sides
+    (``_PLAIN``), ``"quoted"`` ones (an apostrophe at an edge), or None; and whether what it writes is
+    English to the segment stage whatever stands around it (``_keeps_runs``).
+
+    Plain words hold no character that the invisible, width or numbers stages act on or read, nor a
+    mark, quote or bracket; their first and last characters are letters, so every rule that looks at
+    a neighbour (a mark's, a quote's, a space's, a Han character's) sees a letter of the same run
+    before and after the change."""
+    p, q = _common_affixes(before, after)
+    a, b = slice(p, len(before) - q), slice(p, len(after) - q)
+    # (Its first word may not count where it stands: after a quote or a hyphen, ``segment._words``.)
+    english = _english_phrase(after, b.start, b.stop, spare=1)
+    if _PLAIN.fullmatch(before, a.start, a.stop) and _PLAIN.fullmatch(after, b.start, b.stop):
+        return "plain", p, q, english
+    if _QUOTED.fullmatch(before, a.start, a.stop) and _QUOTED.fullmatch(after, b.start, b.stop):
+        return "quoted", p, q, english
+    return None, p, q, False
+
+
+def _english_phrase(text: str, start: int, end: int, spare: int = 0) -> bool:
+    """Words that the segment stage keeps English in any phrase that holds them: four or more (it
+    gives a phrase to Chinese only when it has at most three; ``spare`` more when some may not count)
+    and "the" or "and" among them (it judges another language only a stretch of
+    ``segment.MIN_DETECT_WORDS`` words or more without them)."""
+    return (segment._words(text, start, end) >= segment.MIN_DETECT_WORDS + spare
+            and segment._ENGLISH_FUNCTION_WORD.search(text, start, end) is not None)
+
+
+def _common_affixes(before: str, after: str) -> tuple[int, int]:
+    """The lengths of the common prefix and suffix of two phrases, each a run of whole words."""
+    n = min(len(before), len(after))
+    p = 0
+    while p < n and before[p] == after[p]:
+        p += 1
+    while p and before[p - 1] != " ":  # back to the start of a word
+        p -= 1
+    q = 0
+    while q < n - p and before[-1 - q] == after[-1 - q]:
+        q += 1
+    while q and before[len(before) - q] != " ":  # back to the end of a word
+        q -= 1
+    return p, q
+
+
+def _han_beside(text: str, start: int, end: int) -> bool:
+    """Whether the nearest character other than a space before or after ``text[start:end]`` is Han."""
+    i = start - 1
+    while i >= 0 and text[i] in _SPACES:
+        i -= 1
+    j = end
+    while j < len(text) and text[j] in _SPACES:
+        j += 1
+    return (i >= 0 and is_han(text[i])) or (j < len(text) and is_han(text[j]))
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    """A change at the start of a line: the heading patterns (``One,``) read a line's first word."""
+    return start == 0 or text[start - 1] == "\n"
+
+
+def _clause_ending_in_chinese(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The clause of a change, when the punctuation stage may read its start: ``(start, end)``.
+
+    A mark after a Han character takes the language of the first letter or Han character of its
+    clause (``punctuation.mark_lang``), looked for at most ``punctuation.LOOK`` characters back. In a
+    clause that ends in Chinese and is that long, before or after its changes, the changes move what is
+    found there."""
+    stop = _BOUNDARY_AFTER.search(text, end)
+    if stop is None or stop.group() == "\n":
+        return None  # no mark ends the clause
+    last = _CONTENT_BEFORE.search(text, start, stop.start())
+    if last is None or not is_han(last.group()):
+        return None  # the mark that ends it follows a letter: settled by it
+    first = _BOUNDARY_BEFORE.search(text, 0, start)
+    return first.end() if first else 0, stop.start()
+
+
+def _keeps_runs(text: str, folded: str, start: int, end: int, labels: "_Labels") -> int | None:
+    """Whether a change of plain words at ``text[start:end]`` surely leaves every language run as it was;
+    if so, where the phrase around it ends (None: check the runs).
+
+    The change lies in an English phrase (the segment stage's Latin token), read here on the folded text
+    as the segment stage reads it: the run of phrase characters around the change. The segment stage
+    gives a phrase to Chinese only when it has at most three words and a Han character stands next to
+    it in its clause, and judges another language only a stretch of English phrases (separated by
+    marks and spaces) without "the" or "and". So a phrase of four words or more, or one that a clause
+    end closes on both sides, in a stretch that holds "the" or "and", stays English; it was English
+    before, and then no other decision changes either. (A URL, blank to the segment stage, may cut a
+    phrase: none may be in it.)"""
+    if labels.at(start) != "e" or labels.at(end - 1) != "e":
+        return None
+    lo = text.rfind("\n", max(0, start - REACH), start) + 1 or max(0, start - REACH)
+    hi = text.find("\n", end, end + REACH)
+    hi = min(len(text), end + REACH) if hi < 0 else hi
+    a, b = _phrase(text, folded, start, end, lo, hi)
+    if a < 0:
+        return None
+    # The phrase itself: from its first letter (a number before it: not looked into) to its last letter
+    # or digit; its words are counted as the segment stage counts them there.
+    first = _PHRASE_START.search(folded, a, b)
+    last = _PHRASE_END.search(folded, a, b)
+    if first is None or not _LATIN_LETTER.match(folded, first.start()):
+        return None
+    if _english_phrase(folded, first.start(), last.end()):
+        return b
+    isolated = (a == 0 or folded[a - 1] == "\n" or _CLAUSE_END_AT.match(folded, a - 1)) and \
+        (b == len(folded) or folded[b] == "\n" or _CLAUSE_END_AT.match(folded, b))
+    if not isolated:
+        return None
+    if segment._ENGLISH_FUNCTION_WORD.search(folded, a, b) or _stretch_has_function_word(text, folded, a, b, lo, hi, labels):
+        return b
+    return None
+
+
+def _phrase(text: str, folded: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The run of phrase characters around ``folded[start:end]`` within ``[lo, hi)``; ``(-1, -1)`` when it
+    reaches either limit inside the line, or a URL may be in it."""
+    a = _PHRASE_BEFORE.match(folded, lo, start).start()
+    b = _PHRASE_AFTER.match(folded, end, hi).end()
+    # The whitespace-delimited chunks the run overlaps: a URL or e-mail address lies within one.
+    ca = _WHITESPACE_BEFORE.search(text, lo, a)
+    cb = _WHITESPACE_AFTER.search(text, b, hi)
+    if (ca is None and text[lo - 1:lo] not in ("", "\n")) or (cb is None and text[hi:hi + 1] not in ("", "\n")):
+        return -1, -1  # the chunk goes on beyond what is looked at
+    if any(mark in text[ca.end() if ca else lo:cb.start() if cb else hi] for mark in _URL_MARKS):
+        return -1, -1
+    return a, b
+
+
+def _stretch_has_function_word(text: str, folded: str, a: int, b: int, lo: int, hi: int, labels: "_Labels") -> bool:
+    """Whether an English phrase next to the run ``[a, b)`` in its stretch (``segment._detect_other``:
+    English phrases with nothing but marks and spaces between them) holds "the" or "and". Only the
+    phrases sure to be in the stretch are read: each starts and ends with a letter, nothing but marks
+    and spaces stands between it and the last one, and it was English."""
+    pos = b  # to the right
+    while True:
+        edge = len(folded[a:pos].rstrip(" \t")) + a
+        if not (edge > a and _LATIN_LETTER.match(folded, edge - 1)):
+            break
+        nxt = _STRETCH_GAP.match(folded, edge, hi).end()
+        if nxt >= hi or not _LATIN_LETTER.match(folded, nxt) or labels.at(nxt) != "e":
+            break
+        a, pos = _phrase(text, folded, nxt, nxt + 1, lo, hi)
+        if a < 0:
+            break
+        if segment._ENGLISH_FUNCTION_WORD.search(folded, a, pos):
+            return True
+    return False
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch around ``text[start:end]`` that the segment stage decides alone: from the last
+    Chinese phrase before it (a Han character, a clause mark, then Latin) to the first one after it (a
+    Latin letter, a clause mark, then Han), or to the ends of the line.
+
+    There the Chinese phrase (the segment stage's Han token) ends with the Han character and the Latin
+    one starts with the letter, and the clause mark between them ends both clauses: no decision of the
+    segment stage reads across (a clause, a stretch of English phrases, a number against Han, a phrase
+    next to Han in its clause), and the mark goes with the run before it."""
+    m = _CUT_BEFORE.search(text, 0, start)
+    a = m.end() if m else 0
+    m = _CUT_AFTER.search(text, end)
+    b = m.start() if m else len(text)
+    return a, b
+
+
+class _Labels:
+    """The language of the run at a position (the runs are sorted and cover the text)."""
+
+    def __init__(self, segments: list[Segment]):
+        self.segments = segments
+        self.starts = [g.start for g in segments]
+
+    def at(self, pos: int) -> str | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self.segments[i].lang[0] if i >= 0 else None
+
+
+def changed_spans(doc: Document, first: int) -> list[tuple[tuple[int, int], tuple[str, str], bool]]:
+    """Each change from index ``first`` on, in order: where its ``after`` lies in the text as it is now,
+    its ``before`` and ``after``, and whether a later change wrote over it (then the span is where its
+    text went: the later change's)."""
+    bounds = [b for b in doc.batches if b >= first] + [len(doc.changes)]
+    out: list[tuple[tuple[int, int], tuple[str, str], bool]] = []
+    for b, e in zip(bounds, bounds[1:]):
+        batch = doc.changes[b:e]
+        if out:  # move the spans of the earlier batches through this one's edits
+            edits, shift = [], 0
+            for c in batch:
+                edits.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
+                shift += len(c.after) - (c.end - c.start)
+            mapper = PositionMap(edits)
+            moved = []
+            for (s, e), texts, rewritten in out:
+                ns, ne = mapper.span(s, e)
+                moved.append(((ns, ne), texts, rewritten or ne - ns != e - s or _touches(edits, s, e)))
+            out = moved
+        out += [((c.start, c.start + len(c.after)), (c.before, c.after), False) for c in batch]
+    out.sort()
+    return out
+
+
+def _touches(edits: list[Edit], s: int, e: int) -> bool:
+    """Whether an edit (sorted) replaces or inserts text within or at the edges of ``[s, e)``."""
+    i = bisect_right([x.start for x in edits], e)
+    return i > 0 and edits[i - 1].end >= s
+
+
+def _paragraph_starts(text: str, cut_at: regex.Pattern) -> list[int]:
+    """Where each paragraph starts: the start of the text and the end of each run of blank lines (as
+    a large file is cut into pieces, ``stream.pieces``)."""
+    return [0] + [m.end() for m in cut_at.finditer(text) if m.end() < len(text)]
+
+
+def _index(starts: list[int], pos: int) -> int:
+    return bisect_right(starts, pos) - 1
+
+
+def _paragraph(text: str, starts: list[int], i: int) -> str:
+    return text[starts[i]:starts[i + 1] if i + 1 < len(starts) else len(text)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _clip(segments: list[Segment], a: int, b: int) -> list[Segment]:
+    i = max(0, bisect_right([g.start for g in segments], a) - 1)
+    out = []
+    while i < len(segments) and segments[i].start < b:
+        if segments[i].end > a:
+            out.append(segments[i])
+        i += 1
+    return out
+
+
+def _runs(segments: list[Segment]) -> list[tuple[int, int, str]]:
+    return [(g.start, g.end, g.lang) for g in segments]
+
+
+def _merged(runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for s, e, lang in runs:
+        if out and out[-1][2] == lang:
+            out[-1] = (out[-1][0], e, lang)
+        else:
+            out.append((s, e, lang))
+    return out
+
+
+def _label_changes(old: list[Segment], new: list[Segment], n: int) -> list[int]:
+    """Positions where the language of ``new`` differs from that of ``old`` (one per differing stretch)."""
+    def labels(segments):
+        return "".join(g.lang[0] * (g.end - g.start) for g in segments).ljust(n, "-")
+    a, b = labels(old), labels(new)
+    out = []
+    i = 0
+    while i < n:
+        if a[i] != b[i]:
+            out.append(i)
+            while i < n and a[i] != b[i]:
+                i += 1
+        i += 1
+    return out
+
+
+def _flags(flags, a: int, b: int | None = None, stages=None) -> list[tuple]:
+    """The flags in ``[a, b)`` (of the given stages), as comparable tuples relative to ``a``."""
+    return sorted((f.stage, f.rule, f.start - a, f.end - a, f.message) for f in flags
+                  if (b is None or a <= f.start < b) and (stages is None or f.stage in stages))
+
+
+def _lang_at(segments: list[Segment], pos: int) -> str | None:
+    i = bisect_right([g.start for g in segments], pos) - 1
+    return segments[i].lang if i >= 0 and segments else None
