@@ -122,7 +122,8 @@ class Polish:
         needs: dict[int, set[str]] = {}  # paragraph -> the stages to run again there
         windows: list[tuple[int, int]] = []  # where the runs are to be checked
         folded = None
-        labels = _Labels(doc.segments) if self.segment is not None else None
+        runs = _Runs(doc.segments)
+        labels = runs if self.segment is not None else None
         clauses: dict[tuple[int, int], int] = {}  # long clauses ending in Chinese -> characters moved
         covered = -1  # end of the last phrase read whole: changes inside it are settled
         for (s, e), texts, rewritten in changed_spans(doc, first):
@@ -144,7 +145,7 @@ class Polish:
                     stages.add(spacing.NAME)
             elif _at_line_start(text, start):
                 stages.add(punctuation.NAME)
-            else:
+            elif len(texts[1]) != len(texts[0]):  # (a change that keeps the length moves nothing)
                 clause = _clause_ending_in_chinese(text, start, end)
                 if clause is not None:
                     clauses[clause] = clauses.get(clause, 0) + abs(len(texts[1]) - len(texts[0]))
@@ -152,7 +153,8 @@ class Polish:
                 continue
             if folded is None:
                 folded = self.fold(text)
-            phrase = _keeps_runs(text, folded, start, end, labels)
+                urls = any(mark in text for mark in _URL_MARKS)
+            phrase = _keeps_runs(text, folded, start, end, labels, urls)
             if phrase is None:
                 windows.append(_window(text, start, end))
             else:
@@ -160,13 +162,13 @@ class Polish:
         for (a, b), moved in clauses.items():
             if b - a + moved >= punctuation.LOOK:
                 needs.setdefault(_index(paragraphs, a), set()).add(punctuation.NAME)
-        if windows and not self._runs_kept(doc, windows):
+        if windows and not self._runs_kept(doc, runs, windows):
             return self._new_runs(doc, paragraphs, needs, blocks)
         if self.spam is not None and self.spam.may_hold_anchor(text):
             for i, stages in needs.items():
                 if self.spam.may_hold_anchor(_paragraph(text, paragraphs, i)):
                     stages.add(spam.NAME)
-        if not self._again(doc, paragraphs, needs, None):
+        if not self._again(doc, paragraphs, needs, runs):
             self.whole(doc)
             return
         if blocks is not None:
@@ -179,14 +181,13 @@ class Polish:
         for _, run in self.stages:
             run(doc)
 
-    def _runs_kept(self, doc: Document, windows: list[tuple[int, int]]) -> bool:
+    def _runs_kept(self, doc: Document, runs: "_Runs", windows: list[tuple[int, int]]) -> bool:
         """Whether the segment stage finds, in each of these windows (``_window``) segmented alone, the runs
         the document has there."""
         for a, b in _merge(windows):
             part = Document(doc.text[a:b], source=doc.source, format=doc.format)
             self.segment(part)
-            old = [(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(doc.segments, a, b)]
-            if _merged(old) != [(g.start, g.end, g.lang) for g in part.segments]:
+            if _merged(runs.within(a, b)) != _runs(part.segments):
                 return False
         return True
 
@@ -198,7 +199,7 @@ class Polish:
         fresh = scratch.segments
         for p in _label_changes(doc.segments, fresh, len(doc.text)):
             needs[_index(paragraphs, p)] = {ALL}  # the readings above assumed the runs stayed
-        if not self._again(doc, paragraphs, needs, fresh):
+        if not self._again(doc, paragraphs, needs, _Runs(fresh)):
             self.whole(doc)
             return
         if blocks is not None:
@@ -206,10 +207,10 @@ class Polish:
         doc.segments = fresh
         doc.segmented_at = len(doc.changes)
 
-    def _again(self, doc: Document, paragraphs: list[int], needs: dict[int, set[str]],
-               fresh: list[Segment] | None) -> bool:
-        """Clean the paragraphs that need it again, each group with the stages it needs; True when that
-        changes nothing (no text, no flag, no run: ``fresh`` or the document's runs)."""
+    def _again(self, doc: Document, paragraphs: list[int], needs: dict[int, set[str]], runs: "_Runs") -> bool:
+        """Clean the paragraphs that need it again, each group with the stages it needs, and the runs
+        ``runs`` (the document's, or those the segment stage finds now); True when that changes nothing
+        (no text, no flag, no run)."""
         groups: list[tuple[int, int, set[str]]] = []
         n = len(doc.text)
         for i in sorted(i for i, stages in needs.items() if stages):
@@ -218,17 +219,15 @@ class Polish:
                 groups[-1] = (groups[-1][0], b, groups[-1][2] | needs[i])
             else:
                 groups.append((a, b, set(needs[i])))
-        segments = fresh if fresh is not None else doc.segments
         for a, b, stages in groups:
-            runs = [(name, run) for name, run in self.stages if ALL in stages or name in stages]
-            part = self._part(doc, a, b, fresh)
-            for _, run in runs:
+            stage_runs = [(name, run) for name, run in self.stages if ALL in stages or name in stages]
+            part = self._part(doc, a, b, runs)
+            for _, run in stage_runs:
                 run(part)
-            names = {name for name, _ in runs}
+            names = {name for name, _ in stage_runs}
             if part.changes or _flags(part.flags, 0) != _flags(doc.flags, a, b, names):
                 return False
-            if segment.NAME in names and _runs(part.segments) != _merged(
-                    [(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(segments, a, b)]):
+            if segment.NAME in names and _runs(part.segments) != _merged(runs.within(a, b)):
                 return False
         return True
 
@@ -241,14 +240,13 @@ class Polish:
         return copy
 
     @staticmethod
-    def _part(doc: Document, a: int, b: int, fresh: list[Segment] | None) -> Document:
+    def _part(doc: Document, a: int, b: int, runs: "_Runs") -> Document:
         """The paragraphs ``text[a:b]`` as a document of their own, as a large file's piece is."""
-        segments = fresh if fresh is not None else doc.segments
-        before = doc.lang_before if a == 0 else _lang_at(segments, a - 1)
+        before = doc.lang_before if a == 0 else runs.lang(a - 1)
         part = Document(doc.text[a:b], source=doc.source, format=doc.format, at_start=doc.at_start and a == 0,
                         at_end=doc.at_end and b == len(doc.text), lang_before=before)
         part.protected = [(max(s, a) - a, min(e, b) - a) for s, e in doc.protected if s < b and e > a]
-        part.segments = [Segment(max(g.start, a) - a, min(g.end, b) - a, g.lang) for g in _clip(segments, a, b)]
+        part.segments = [Segment(s, e, lang) for s, e, lang in runs.within(a, b)]
         return part
 
 
@@ -332,7 +330,7 @@ def _clause_ending_in_chinese(text: str, start: int, end: int) -> tuple[int, int
     return first.end() if first else 0, stop.start()
 
 
-def _keeps_runs(text: str, folded: str, start: int, end: int, labels: "_Labels") -> int | None:
+def _keeps_runs(text: str, folded: str, start: int, end: int, labels: "_Runs", urls: bool = True) -> int | None:
     """Whether a change of plain words at ``text[start:end]`` surely leaves every language run as it was;
     if so, where the phrase around it ends (None: check the runs).
 
@@ -343,13 +341,13 @@ def _keeps_runs(text: str, folded: str, start: int, end: int, labels: "_Labels")
     marks and spaces) without "the" or "and". So a phrase of four words or more, or one that a clause
     end closes on both sides, in a stretch that holds "the" or "and", stays English; it was English
     before, and then no other decision changes either. (A URL, blank to the segment stage, may cut a
-    phrase: none may be in it.)"""
+    phrase: none may be in it. ``urls``: whether the text may hold one at all.)"""
     if labels.at(start) != "e" or labels.at(end - 1) != "e":
         return None
     lo = text.rfind("\n", max(0, start - REACH), start) + 1 or max(0, start - REACH)
     hi = text.find("\n", end, end + REACH)
     hi = min(len(text), end + REACH) if hi < 0 else hi
-    a, b = _phrase(text, folded, start, end, lo, hi)
+    a, b = _phrase(text, folded, start, end, lo, hi, urls)
     if a < 0:
         return None
     # The phrase itself: from its first letter (a number before it: not looked into) to its last letter
@@ -364,16 +362,19 @@ def _keeps_runs(text: str, folded: str, start: int, end: int, labels: "_Labels")
         (b == len(folded) or folded[b] == "\n" or _CLAUSE_END_AT.match(folded, b))
     if not isolated:
         return None
-    if segment._ENGLISH_FUNCTION_WORD.search(folded, a, b) or _stretch_has_function_word(text, folded, a, b, lo, hi, labels):
+    if segment._ENGLISH_FUNCTION_WORD.search(folded, a, b) or \
+            _stretch_has_function_word(text, folded, a, b, lo, hi, labels, urls):
         return b
     return None
 
 
-def _phrase(text: str, folded: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """The run of phrase characters around ``folded[start:end]`` within ``[lo, hi)``; ``(-1, -1)`` when it
-    reaches either limit inside the line, or a URL may be in it."""
+def _phrase(text: str, folded: str, start: int, end: int, lo: int, hi: int, urls: bool) -> tuple[int, int]:
+    """The run of phrase characters around ``folded[start:end]`` within ``[lo, hi)``; ``(-1, -1)`` when a
+    URL may be in it (``urls``: whether the text may hold one at all)."""
     a = _PHRASE_BEFORE.match(folded, lo, start).start()
     b = _PHRASE_AFTER.match(folded, end, hi).end()
+    if not urls:
+        return a, b
     # The whitespace-delimited chunks the run overlaps: a URL or e-mail address lies within one.
     ca = _WHITESPACE_BEFORE.search(text, lo, a)
     cb = _WHITESPACE_AFTER.search(text, b, hi)
@@ -384,7 +385,8 @@ def _phrase(text: str, folded: str, start: int, end: int, lo: int, hi: int) -> t
     return a, b
 
 
-def _stretch_has_function_word(text: str, folded: str, a: int, b: int, lo: int, hi: int, labels: "_Labels") -> bool:
+def _stretch_has_function_word(text: str, folded: str, a: int, b: int, lo: int, hi: int, labels: "_Runs",
+                               urls: bool) -> bool:
     """Whether an English phrase next to the run ``[a, b)`` in its stretch (``segment._detect_other``:
     English phrases with nothing but marks and spaces between them) holds "the" or "and". Only the
     phrases sure to be in the stretch are read: each starts and ends with a letter, nothing but marks
@@ -397,7 +399,7 @@ def _stretch_has_function_word(text: str, folded: str, a: int, b: int, lo: int, 
         nxt = _STRETCH_GAP.match(folded, edge, hi).end()
         if nxt >= hi or not _LATIN_LETTER.match(folded, nxt) or labels.at(nxt) != "e":
             break
-        a, pos = _phrase(text, folded, nxt, nxt + 1, lo, hi)
+        a, pos = _phrase(text, folded, nxt, nxt + 1, lo, hi, urls)
         if a < 0:
             break
         if segment._ENGLISH_FUNCTION_WORD.search(folded, a, pos):
@@ -421,16 +423,33 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return a, b
 
 
-class _Labels:
-    """The language of the run at a position (the runs are sorted and cover the text)."""
+class _Runs:
+    """A document's language runs (sorted, covering the text), read by position."""
 
     def __init__(self, segments: list[Segment]):
         self.segments = segments
         self.starts = [g.start for g in segments]
 
     def at(self, pos: int) -> str | None:
+        """The language of the run at ``pos``, as one letter."""
         i = bisect_right(self.starts, pos) - 1
         return self.segments[i].lang[0] if i >= 0 else None
+
+    def lang(self, pos: int) -> str | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self.segments[i].lang if i >= 0 else None
+
+    def within(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        """The runs of ``[a, b)``, cut to it, with offsets from ``a``."""
+        i = max(0, bisect_right(self.starts, a) - 1)
+        out = []
+        segments = self.segments
+        while i < len(segments) and segments[i].start < b:
+            g = segments[i]
+            if g.end > a:
+                out.append((max(g.start, a) - a, min(g.end, b) - a, g.lang))
+            i += 1
+        return out
 
 
 def changed_spans(doc: Document, first: int) -> list[tuple[tuple[int, int], tuple[str, str], bool]]:
@@ -487,16 +506,6 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _clip(segments: list[Segment], a: int, b: int) -> list[Segment]:
-    i = max(0, bisect_right([g.start for g in segments], a) - 1)
-    out = []
-    while i < len(segments) and segments[i].start < b:
-        if segments[i].end > a:
-            out.append(segments[i])
-        i += 1
-    return out
-
-
 def _runs(segments: list[Segment]) -> list[tuple[int, int, str]]:
     return [(g.start, g.end, g.lang) for g in segments]
 
@@ -531,8 +540,3 @@ def _flags(flags, a: int, b: int | None = None, stages=None) -> list[tuple]:
     """The flags in ``[a, b)`` (of the given stages), as comparable tuples relative to ``a``."""
     return sorted((f.stage, f.rule, f.start - a, f.end - a, f.message) for f in flags
                   if (b is None or a <= f.start < b) and (stages is None or f.stage in stages))
-
-
-def _lang_at(segments: list[Segment], pos: int) -> str | None:
-    i = bisect_right([g.start for g in segments], pos) - 1
-    return segments[i].lang if i >= 0 and segments else None
