@@ -244,7 +244,9 @@ class Sweep:
                                   if f.stage == "spam" and f.end > f.start)
         segs = self.doc.segments
         starts = [g.start for g in segs]
-        en_ends = [g.end if g.lang == "en" else -1 for g in segs]  # a match must end inside its en run
+        english = [g.lang == "en" for g in segs]
+        last = len(segs) - 1
+        k = 0  # the run that holds the end of the match (the automaton gives matches by their end)
         n = len(text)
         form_hits, head_hits = [], []
         for idx, s, e in raw:
@@ -256,8 +258,13 @@ class Sweep:
                 c = text[e]
                 if (c.isalnum() or c == "_") and c < "\u2e80":
                     continue
-            if starts and e > en_ends[bisect_right(starts, s) - 1]:
-                continue
+            if starts:  # the whole match in one English run
+                if starts[k] > e - 1:  # (out of order: looked up)
+                    k = bisect_right(starts, e - 1) - 1
+                while k < last and starts[k + 1] <= e - 1:
+                    k += 1
+                if not english[k] or starts[k] > s:
+                    continue
             if spam and self.in_spam(s, e):
                 continue
             f = forms[idx]
