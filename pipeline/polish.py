@@ -78,6 +78,9 @@ _SPACES = spacing.SPACES + "\t"
 REACH = 160  # characters looked at around a change for its phrase (more: the runs are checked)
 
 ALL = "all"  # every earlier stage
+# The stages whose changes keep what the spam detector sees (it reads widths, marks and the spaces
+# beside Chinese alike); not variant, whose conversion can spell an anchor word (开云 from 開云).
+_KEEP_SPAM = frozenset({"width", "numbers", "punctuation", "spacing"})
 
 
 class Polish:
@@ -127,7 +130,8 @@ class Polish:
         labels = runs if self.segment is not None else None
         clauses: dict[tuple[int, int], int] = {}  # long clauses ending in Chinese -> characters moved
         covered = -1  # end of the last phrase read whole: changes inside it are settled
-        for (s, e), texts, rewritten in changed_spans(doc, first):
+        changes = changed_spans(doc, first)
+        for (s, e), texts, rewritten in changes:
             kind, p, q, english = _shape(*texts)
             if rewritten:  # a later change wrote over it: it lies somewhere in ``text[s:e]``
                 p = q = 0
@@ -164,16 +168,41 @@ class Polish:
                 needs.setdefault(_index(paragraphs, a), set()).add(punctuation.NAME)
         if windows and not self._runs_kept(doc, runs, windows):
             return self._new_runs(doc, paragraphs, needs, blocks)
-        if self.spam is not None and self.spam.may_hold_anchor(text):
-            for i, stages in needs.items():
-                if self.spam.may_hold_anchor(_paragraph(text, paragraphs, i)):
-                    stages.add(spam.NAME)
+        if self.spam is not None:
+            self._spam_needs(doc, first, paragraphs, needs, changes)
         if not self._again(doc, paragraphs, needs, runs):
             self.whole(doc)
             return
         if blocks is not None:
             doc.blocks = blocks
         doc.segmented_at = len(doc.changes)  # the runs are those the segment stage finds now
+
+    def _spam_needs(self, doc: Document, first: int, paragraphs: list[int], needs: dict[int, set[str]],
+                    changes) -> None:
+        """The changed paragraphs that the spam stage must see again: those that may hold an anchor word
+        (``Detector.may_hold_anchor``: without one, nothing in them can be spam).
+
+        When the spam stage found no anchor word in the text and only the normalization stages changed
+        it since (they keep what the detector sees: its view reads the forms they convert alike), the
+        changes here are the only place one can be: a word of a plain change that is a word of an anchor
+        (``Detector.anchor_letters``), or the neighbours of a quote at a change's edge. Otherwise every
+        changed paragraph is looked at."""
+        text = doc.text
+        seen = doc.stats.get(spam.ANCHORED)
+        if seen is not None and not seen[0] and all(c.stage in _KEEP_SPAM for c in doc.changes[seen[1]:first]):
+            letters = self.spam.anchor_letters()
+            for (s, e), texts, _ in changes:
+                kind = _shape(*texts)[0]
+                if kind is None:
+                    continue  # its paragraph is cleaned again by every stage
+                if not letters.isdisjoint(_words_of(texts[1])) or (kind == "quoted" and (
+                        text[s - 1:s].isalnum() or text[e:e + 1].isalnum())):
+                    needs.setdefault(_index(paragraphs, s), set()).add(spam.NAME)
+            return
+        if self.spam.may_hold_anchor(text):
+            for i, stages in needs.items():
+                if self.spam.may_hold_anchor(_paragraph(text, paragraphs, i)):
+                    stages.add(spam.NAME)
 
     def whole(self, doc: Document) -> None:
         """Every earlier stage again over the whole document; each replaces its flags."""
@@ -279,6 +308,11 @@ def _english_phrase(text: str, start: int, end: int, spare: int = 0) -> bool:
     ``segment.MIN_DETECT_WORDS`` words or more without them)."""
     return (segment._words(text, start, end) >= segment.MIN_DETECT_WORDS + spare
             and segment._ENGLISH_FUNCTION_WORD.search(text, start, end) is not None)
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(regex.findall("[a-z]+", text.lower()))
 
 
 def _common_affixes(before: str, after: str) -> tuple[int, int]:

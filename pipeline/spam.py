@@ -328,10 +328,16 @@ class Detector:
 
     def find(self, text: str, threshold: float | None = None) -> list[SpamHit]:
         """Spans scoring at least ``threshold`` (default: the rules' threshold), without overlaps."""
+        return self.scan(text, threshold)[0]
+
+    def scan(self, text: str, threshold: float | None = None) -> tuple[list[SpamHit], bool]:
+        """``find``, and whether the view holds an anchor word at all: without one nothing in the text
+        can score (every anchor makes a candidate, a phrase or a promotion, and nothing else does)."""
         threshold = self.settings.threshold if threshold is None else threshold
         view = _view(text)
-        chosen = _select([c for c in self._candidates(view.text) if c.score >= threshold])
-        return self._hits(view, chosen)
+        candidates = self._candidates(view.text)
+        chosen = _select([c for c in candidates if c.score >= threshold])
+        return self._hits(view, chosen), bool(candidates)
 
     def score(self, text: str) -> float:
         """The best score of any candidate span in ``text`` (0.0 when nothing looks like spam)."""
@@ -363,6 +369,15 @@ class Detector:
                     (word[-1] in _ASCII_LETTERS and end < n and low[end] in _ASCII_LETTERS)):
                 return True
         return False
+
+    def anchor_letters(self) -> frozenset[str]:
+        """The runs of ASCII letters in the anchor words (``ky`` of ``ky体育``, ``bet`` of ``bet 365``):
+        a word of other letters cannot be part of an anchor word (a Latin word in one is whole)."""
+        if not hasattr(self, "_anchor_letters"):
+            self._anchor_letters = frozenset(
+                run for w, s in zip(self.anchor_words.words, self.anchor_words.signals) if s.role == "anchor"
+                for run in re.findall("[a-z]+", w))
+        return self._anchor_letters
 
     def _quick_anchors(self):
         """``(risky characters, automaton, spellings)`` for ``may_hold_anchor``; None when the anchors have
