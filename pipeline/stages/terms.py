@@ -362,14 +362,21 @@ class Sweep:
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
         vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
+        x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
         for s, e, idx in head_hits:
-            if known(s):
-                continue  # part of a known rendering
             vocab = vocab_of.get(idx)
             if vocab is None:
                 vocab = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
                 vocab_of[idx] = vocab
-            if not vocab or not _may_have_partner(text, s, e, vocab):
+            if not vocab:
+                continue  # none of its terms in the document
+            if x and starts[x - 1] > s:  # (out of order: looked up)
+                x = bisect_right(starts, s)
+            while x < last and starts[x] <= s:
+                x += 1
+            if x and ends[x - 1] > s:
+                continue  # part of a known rendering
+            if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = (0, len(text))
             if segs:
