@@ -524,20 +524,19 @@ def changed_spans(doc: Document, first: int) -> list[tuple[tuple[int, int], tupl
             for c in batch:
                 edits.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
                 shift += len(c.after) - (c.end - c.start)
-            mapper = PositionMap(edits)
-            moved = []
-            for (s, e), texts, rewritten in out:
-                ns, ne = mapper.span(s, e)
-                moved.append(((ns, ne), texts, rewritten or ne - ns != e - s or _touches(edits, s, e)))
-            out = moved
+            moved = PositionMap(edits).spans([span for span, _, _ in out])
+            starts = [x.start for x in edits]
+            out = [(new, texts, rewritten or new[1] - new[0] != old[1] - old[0] or _touches(edits, starts, *old))
+                   for (old, texts, rewritten), new in zip(out, moved)]
         out += [((c.start, c.start + len(c.after)), (c.before, c.after), False) for c in batch]
     out.sort()
     return out
 
 
-def _touches(edits: list[Edit], s: int, e: int) -> bool:
-    """Whether an edit (sorted) replaces or inserts text within or at the edges of ``[s, e)``."""
-    i = bisect_right([x.start for x in edits], e)
+def _touches(edits: list[Edit], starts: list[int], s: int, e: int) -> bool:
+    """Whether an edit (sorted; ``starts``: theirs) replaces or inserts text within or at the edges of
+    ``[s, e)``."""
+    i = bisect_right(starts, e)
     return i > 0 and edits[i - 1].end >= s
 
 
