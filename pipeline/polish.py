@@ -151,17 +151,19 @@ class Polish:
                 stages.add(punctuation.NAME)
             elif len(texts[1]) != len(texts[0]):  # (a change that keeps the length moves nothing)
                 clause = _clause_ending_in_chinese(text, start, end)
-                if clause is not None:
+                if clause is _LONG:
+                    stages.add(punctuation.NAME)
+                elif clause is not None:
                     clauses[clause] = clauses.get(clause, 0) + abs(len(texts[1]) - len(texts[0]))
             if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
                 continue
             if urls is None:
                 urls = any(mark in text for mark in _URL_MARKS)
             phrase = _keeps_runs(text, start, end, labels, self.fold, urls)
-            if phrase is None:
-                windows.append(_window(text, start, end))
-            else:
+            if phrase is not None:
                 covered = phrase
+            elif not windows or end > windows[-1][1]:  # (a change inside the last window: checked with it)
+                windows.append(_window(text, start, end, windows[-1][0] if windows else 0))
         for (a, b), moved in clauses.items():
             if b - a + moved >= punctuation.LOOK:
                 needs.setdefault(_index(paragraphs, a), set()).add(punctuation.NAME)
@@ -346,15 +348,22 @@ def _at_line_start(text: str, start: int) -> bool:
     return start == 0 or text[start - 1] == "\n"
 
 
+_LONG = (-1, -1)  # a clause whose ends lie beyond what is looked at
+
+
 def _clause_ending_in_chinese(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The clause of a change, when the punctuation stage may read its start: ``(start, end)``.
+    """The clause of a change, when the punctuation stage may read its start: ``(start, end)``, or
+    ``_LONG`` when it may and its ends lie more than ``2 * punctuation.LOOK`` characters away.
 
     A mark after a Han character takes the language of the first letter or Han character of its
     clause (``punctuation.mark_lang``), looked for at most ``punctuation.LOOK`` characters back. In a
     clause that ends in Chinese and is that long, before or after its changes, the changes move what is
     found there."""
-    stop = _BOUNDARY_AFTER.search(text, end)
-    if stop is None or stop.group() == "\n":
+    reach = 2 * punctuation.LOOK
+    stop = _BOUNDARY_AFTER.search(text, end, end + reach)
+    if stop is None:
+        return None if end + reach >= len(text) else _LONG  # (the end of the text ends no clause)
+    if stop.group() == "\n":
         return None  # no mark ends the clause
     i = stop.start()
     if "a" <= text[i - 1].lower() <= "z":
@@ -362,8 +371,10 @@ def _clause_ending_in_chinese(text: str, start: int, end: int) -> tuple[int, int
     last = _CONTENT_BEFORE.search(text, start, i)
     if last is None or not is_han(last.group()):
         return None
-    first = _BOUNDARY_BEFORE.search(text, 0, start)
-    return first.end() if first else 0, stop.start()
+    first = _BOUNDARY_BEFORE.search(text, max(0, start - reach), start)
+    if first is None and start > reach:
+        return _LONG
+    return first.end() if first else 0, i
 
 
 def _keeps_runs(text: str, start: int, end: int, labels: "_Runs", fold, urls: bool = True) -> int | None:
@@ -466,7 +477,7 @@ class _Window:
                 return True
 
 
-def _window(text: str, start: int, end: int) -> tuple[int, int]:
+def _window(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int]:
     """The stretch around ``text[start:end]`` that the segment stage decides alone: from the last
     Chinese phrase before it (a Han character, a clause mark, then Latin) to the first one after it (a
     Latin letter, a clause mark, then Han), or to the ends of the line.
@@ -474,9 +485,10 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     There the Chinese phrase (the segment stage's Han token) ends with the Han character and the Latin
     one starts with the letter, and the clause mark between them ends both clauses: no decision of the
     segment stage reads across (a clause, a stretch of English phrases, a number against Han, a phrase
-    next to Han in its clause), and the mark goes with the run before it."""
-    m = _CUT_BEFORE.search(text, 0, start)
-    a = m.end() if m else 0
+    next to Han in its clause), and the mark goes with the run before it. ``floor``: such a place (or a
+    line start) at or before ``start``, where the look back may stop."""
+    m = _CUT_BEFORE.search(text, floor, start)
+    a = m.end() if m else floor
     m = _CUT_AFTER.search(text, end)
     b = m.start() if m else len(text)
     return a, b

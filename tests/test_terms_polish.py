@@ -24,7 +24,8 @@ DETECT = segment.english_or_other()
 LATIN_LETTER = regex.compile(r"\p{Latin}")
 GLOSSARY = str(Path(__file__).parent / "data" / "polish-terms.toml")
 PIPELINES = [Pipeline(terms=[GLOSSARY]), Pipeline(terms=["next-generation"]),
-             Pipeline(terms=[GLOSSARY], spam="flag"), Pipeline(terms=[GLOSSARY], disable=["detect-other"])]
+             Pipeline(terms=[GLOSSARY], spam="flag"), Pipeline(terms=[GLOSSARY], disable=["detect-other"]),
+             Pipeline(terms=[GLOSSARY], variant="simplified"), Pipeline(terms=[GLOSSARY], disable=["segment"])]
 # Every variant and canonical form of the test glossary, and what stands around them in the seed.
 PHRASES = ["Customs Work Committee", "Customs and Works Committee", "Wulo", "five old men", "five old men's",
            "delivery boys", "delivery boys'", "Ten little stars", "America office", "the United States",
