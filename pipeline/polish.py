@@ -105,6 +105,8 @@ class Polish:
         self.spam = spam.Detector(spam.load_rules(options.rules)) if spam.NAME in runs else None
         self.fold = form_fold(options.rules)
         self.cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))
+        # The same cuts in a text without CR, as a ``re`` pattern (ten times faster than ``regex`` here).
+        self.cut_at_lf = re.compile(r"\n(?:[^\S\r\n]*\n)+" if options.enabled("trailing-space") else r"\n\n+")
 
     def __call__(self, doc: Document, first: int) -> None:
         """Bring ``doc`` back to what the earlier stages leave as it is, after its changes from index
@@ -121,7 +123,7 @@ class Polish:
                 self.whole(doc)
                 return
             blocks = scratch.blocks
-        paragraphs = _paragraph_starts(text, self.cut_at)
+        paragraphs = _paragraph_starts(text, self.cut_at if "\r" in text else self.cut_at_lf)
         needs: dict[int, set[str]] = {}  # paragraph -> the stages to run again there
         windows: list[tuple[int, int]] = []  # where the runs are to be checked
         urls = None  # whether the text may hold a URL (looked at when needed)
@@ -552,7 +554,7 @@ def _touches(edits: list[Edit], starts: list[int], s: int, e: int) -> bool:
     return i > 0 and edits[i - 1].end >= s
 
 
-def _paragraph_starts(text: str, cut_at: regex.Pattern) -> list[int]:
+def _paragraph_starts(text: str, cut_at) -> list[int]:
     """Where each paragraph starts: the start of the text and the end of each run of blank lines (as
     a large file is cut into pieces, ``stream.pieces``)."""
     return [0] + [m.end() for m in cut_at.finditer(text) if m.end() < len(text)]

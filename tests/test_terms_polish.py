@@ -17,6 +17,7 @@ from pipeline.document import Document
 from pipeline.polish import Polish
 from pipeline.spam import _view, default_detector
 from pipeline.stages import segment
+from pipeline.stream import boundary
 from spam_cases import load_cases
 from strategies import DIGITS, HAN, HEADINGS, MARKS, SPACES, SPAM, WORDS, mixed_text
 
@@ -182,3 +183,15 @@ def test_no_anchor_means_no_spam(text):
     if not detector.may_hold_anchor(text):
         assert detector.find(text) == []
         assert detector._candidates(_view(text).text) == []  # no candidate at all: no anchor in the view
+
+
+CUTS = {trailing: (Polish("terms", Pipeline(terms=[GLOSSARY], disable=() if trailing else ("trailing-space",)).options)
+                   .cut_at_lf, boundary(True, trailing)) for trailing in (True, False)}
+
+
+@given(st.lists(st.sampled_from(["a", "\n", " ", "\t", "\u3000", "b\n", "\n\n", " \n"]), max_size=30).map("".join),
+       st.booleans())
+def test_paragraphs_start_where_a_large_file_is_cut(text, trailing_space):
+    """Without CR, the polish's quicker pattern cuts paragraphs where the streamer's does."""
+    quick, streamer = CUTS[trailing_space]
+    assert polish_module._paragraph_starts(text, quick) == polish_module._paragraph_starts(text, streamer)
