@@ -71,6 +71,7 @@ _STRETCH_GAP = re.compile("[" + re.escape(segment._STRETCH_GAP) + "]*")  # betwe
 _LATIN_LETTER = re.compile(f"[{LATIN}]")
 _PHRASE_START = re.compile(rf"[{LATIN}\d]")  # where a phrase can start
 _URL_MARKS = ("://", "www.", "@")  # what every URL and e-mail address holds (``typography.url_spans``)
+_URL_MARK = re.compile("|".join(re.escape(m) for m in _URL_MARKS))
 _WHITESPACE_BEFORE = regex.compile(r"(?r)\s")
 _WHITESPACE_AFTER = regex.compile(r"\s")
 _SPACES = spacing.SPACES + "\t"
@@ -123,8 +124,7 @@ class Polish:
                 self.whole(doc)
                 return
             blocks = scratch.blocks
-        paragraphs = _paragraph_starts(text, self.cut_at if "\r" in text else self.cut_at_lf)
-        needs: dict[int, set[str]] = {}  # paragraph -> the stages to run again there
+        need: list[tuple[int, int, str]] = []  # (start, end, stage): a change its paragraph needs a stage for
         windows: list[tuple[int, int]] = []  # where the runs are to be checked
         urls = None  # whether the text may hold a URL (looked at when needed)
         runs = _Runs(doc.segments)
@@ -134,41 +134,41 @@ class Polish:
         changes = changed_spans(doc, first)
         for (s, e), texts, rewritten in changes:
             kind, p, q, english = _shape(*texts)
+            if kind is None:
+                need.append((s, e, ALL))
+                continue
             if rewritten:  # a later change wrote over it: it lies somewhere in ``text[s:e]``
                 p = q = 0
-            # (A change that spans paragraphs: they are one group of ``_again``, any of them will do.)
-            stages = needs.setdefault(_index(paragraphs, s), set())
-            for i in range(_index(paragraphs, s) + 1, _index(paragraphs, max(s, e - 1)) + 1):
-                needs.setdefault(i, set()).add(ALL)
-            if kind is None:
-                stages.add(ALL)
-                continue
             start, end = min(s + p, e), max(s, e - q)
             if kind == "quoted":
                 # A quote to the punctuation stage; to the spacing stage, a delimiter of a Han stretch.
-                stages.add(punctuation.NAME)
+                need.append((s, e, punctuation.NAME))
                 if _han_beside(text, start, end):
-                    stages.add(spacing.NAME)
-            elif _at_line_start(text, start):
-                stages.add(punctuation.NAME)
+                    need.append((s, e, spacing.NAME))
+            elif start == 0 or text[start - 1] == "\n":  # heading patterns read a line's first word
+                need.append((s, e, punctuation.NAME))
             elif len(texts[1]) != len(texts[0]):  # (a change that keeps the length moves nothing)
                 clause = _clause_ending_in_chinese(text, start, end)
                 if clause is _LONG:
-                    stages.add(punctuation.NAME)
+                    need.append((s, e, punctuation.NAME))
                 elif clause is not None:
                     clauses[clause] = clauses.get(clause, 0) + abs(len(texts[1]) - len(texts[0]))
             if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
                 continue
             if urls is None:
-                urls = any(mark in text for mark in _URL_MARKS)
+                urls = _URL_MARK.search(text) is not None
             phrase = _keeps_runs(text, start, end, labels, self.fold, urls)
             if phrase is not None:
                 covered = phrase
             elif not windows or end > windows[-1][1]:  # (a change inside the last window: checked with it)
                 windows.append(_window(text, start, end, windows[-1][0] if windows else 0))
-        for (a, b), moved in clauses.items():
-            if b - a + moved >= punctuation.LOOK:
-                needs.setdefault(_index(paragraphs, a), set()).add(punctuation.NAME)
+        need += [(a, a, punctuation.NAME) for (a, b), moved in clauses.items() if b - a + moved >= punctuation.LOOK]
+        paragraphs = _paragraph_starts(text, self.cut_at if "\r" in text else self.cut_at_lf)
+        needs: dict[int, set[str]] = {}  # paragraph -> the stages to run again there
+        for s, e, stage in need:
+            # (A change that spans paragraphs needs them all: they are cleaned again as one group.)
+            for i in range(_index(paragraphs, s), _index(paragraphs, max(s, e - 1)) + 1):
+                needs.setdefault(i, set()).add(stage)
         if windows and not self._runs_kept(doc, runs, windows):
             return self._new_runs(doc, paragraphs, needs, blocks)
         if self.spam is not None:
@@ -203,9 +203,9 @@ class Polish:
                     needs.setdefault(_index(paragraphs, s), set()).add(spam.NAME)
             return
         if self.spam.may_hold_anchor(text):
-            for i, stages in needs.items():
+            for i in sorted({_index(paragraphs, s) for (s, _), _, _ in changes}):
                 if self.spam.may_hold_anchor(_paragraph(text, paragraphs, i)):
-                    stages.add(spam.NAME)
+                    needs.setdefault(i, set()).add(spam.NAME)
 
     def whole(self, doc: Document) -> None:
         """Every earlier stage again over the whole document; each replaces its flags."""
@@ -343,11 +343,6 @@ def _han_beside(text: str, start: int, end: int) -> bool:
     while j < len(text) and text[j] in _SPACES:
         j += 1
     return (i >= 0 and is_han(text[i])) or (j < len(text) and is_han(text[j]))
-
-
-def _at_line_start(text: str, start: int) -> bool:
-    """A change at the start of a line: the heading patterns (``One,``) read a line's first word."""
-    return start == 0 or text[start - 1] == "\n"
 
 
 _LONG = (-1, -1)  # a clause whose ends lie beyond what is looked at
