@@ -73,8 +73,9 @@ def setup(options: Options) -> Callable[[Document], None]:
             return
         # A repair changes words, and the stages before this one decide by words: a line's length
         # (structure), a clause's language (``Ten little stars，`` is English, ``Ten Little Stars，`` a
-        # name inside Chinese). They run again over the repaired text, and this stage after them, until
-        # it repairs nothing more: cleaning the output again then changes nothing.
+        # name inside Chinese). They see the repaired text again where a repair can matter to them
+        # (pipeline/polish.py), and this stage after them, until it repairs nothing more: cleaning the
+        # output again then changes nothing.
         for _ in range(MAX_POLISH):
             first = len(doc.changes)
             if not Sweep(doc, matcher, on).run():
