@@ -469,7 +469,10 @@ class Sweep:
         if not hits or not segs:
             return
         zh_starts = [s for _, s, _ in hits]
-        for i, g in enumerate(segs):
+        seg_starts = [g.start for g in segs]
+        # Only the runs that hold a Chinese form can flag one (in order, as the runs come).
+        for i in sorted({bisect_right(seg_starts, s) - 1 for s in zh_starts}):
+            g = segs[i]
             if g.lang != "zh" or g.end - g.start > UNTRANSLATED_MAX_CHARS:
                 continue
             body = text[g.start : g.end]
