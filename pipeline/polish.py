@@ -192,7 +192,9 @@ class Polish:
         changed paragraph is looked at."""
         text = doc.text
         seen = doc.stats.get(spam.ANCHORED)
-        if seen is not None and not seen[0] and all(c.stage in _KEEP_SPAM for c in doc.changes[seen[1]:first]):
+        # (One stage's changes per ``apply`` call: the first change of each call tells its stage.)
+        if seen is not None and not seen[0] and all(
+                doc.changes[b].stage in _KEEP_SPAM for b in doc.batches if seen[1] <= b < first):
             letters = self.spam.anchor_letters()
             for (s, e), texts, _ in changes:
                 kind = _shape(*texts)[0]

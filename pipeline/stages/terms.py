@@ -363,6 +363,7 @@ class Sweep:
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
         vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
+        held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
         x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
         for s, e, idx in head_hits:
             vocab = vocab_of.get(idx)
@@ -385,8 +386,15 @@ class Sweep:
                 lo, hi = g.start, g.end
             left, right = self.neighbours(text, s, e, lo, hi, vocab, known)
             # The terms with this head and one of the words beside it, held by the document.
-            terms = sorted({t for w in left + right if w[3] is not None
-                            for t in m.pairs.get((idx, w[3]), ()) if t in eligible})
+            found_terms = set()
+            for w in left + right:
+                if w[3] is not None:
+                    pair = (idx, w[3])
+                    held_pair = held_pairs.get(pair)
+                    if held_pair is None:
+                        held_pair = held_pairs[pair] = tuple(t for t in m.pairs.get(pair, ()) if t in eligible)
+                    found_terms.update(held_pair)
+            terms = sorted(found_terms)
             if not terms:
                 continue
             head = (s, e, "", word_key(text[s:e]))
