@@ -77,25 +77,3 @@ def test_each_converter_is_created_once_per_process():
 def test_unknown_variant_is_a_configuration_error():
     with pytest.raises(ConfigError, match="variant"):
         Pipeline(variant="klingon")
-
-
-def test_the_glossary_is_looked_for_once_with_the_same_pieces(seed_text):
-    """With Chinese forms of Han characters only, one pass over the whole text finds what a pass over
-    each Chinese run finds (no match can cross a run's edge)."""
-    from ahocorasick_rs import AhoCorasick, MatchKind
-
-    from pipeline import Pipeline
-    from pipeline.document import Document
-    from pipeline.glossary import load
-    from pipeline.stages.variant import chinese_pieces
-
-    forms = sorted({f for t in load(["next-generation"]).terms for f in (t.zh, *t.zh_variants)}, key=len,
-                   reverse=True)
-    automaton = AhoCorasick(forms, matchkind=MatchKind.LeftmostLongest)
-    doc = Document(seed_text + "\n\n关工委关心下一代工作委员会省关工委")
-    for name, run in Pipeline().stages:
-        if name == "variant":
-            break
-        run(doc)
-    whole = list(chinese_pieces(doc, automaton, whole=True))
-    assert whole == list(chinese_pieces(doc, automaton)) and len(whole) > 100

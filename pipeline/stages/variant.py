@@ -59,9 +59,6 @@ def setup(options: Options) -> Callable[[Document], None]:
     # One automaton for all the glossary's Chinese forms, the longest at each place (a regex alternation
     # of 10,000 forms took seconds a megabyte).
     terms = AhoCorasick(forms, matchkind=MatchKind.LeftmostLongest) if forms else None
-    # Forms of Han characters only lie inside Chinese runs (every Han character of plain text is in one):
-    # the matches of one pass over the whole text are those of a pass over each run.
-    han_only = all(_HAN_RUN.fullmatch(f) for f in forms)
     for config in ({"keep": ("t2s",), "auto": ("t2s", *SIMPLIFIED_ONLY)}.get(mode)
                    or (TARGET_CONFIG[mode],)):
         converter(config)  # created now, not in the middle of the first document
@@ -72,7 +69,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         if not _HAN_RUN.search(doc.text):
             return
         protect_urls(doc)
-        pieces = list(chinese_pieces(doc, terms, whole=han_only and doc.format == "text"))
+        pieces = list(chinese_pieces(doc, terms))
         if mode in TARGET_CONFIG:
             if convert_on:
                 doc.apply(NAME, conversion_edits(doc.text, pieces, TARGET_CONFIG[mode]))
@@ -99,31 +96,17 @@ def setup(options: Options) -> Callable[[Document], None]:
     return run
 
 
-def chinese_pieces(doc: Document, terms, whole: bool = False) -> Iterator[tuple[int, int]]:
-    """Spans of Han text in Chinese runs, cut around the glossary's Chinese terms. ``whole``: the terms
-    are looked for in one pass over the whole text (each Chinese run then takes the matches inside it),
-    not run by run: the same matches when none can cross a run's edge, and thousands of calls fewer."""
-    found = iter(terms.find_matches_as_indexes(doc.text) if terms is not None and whole else ())
-    match = next(found, None)
+def chinese_pieces(doc: Document, terms) -> Iterator[tuple[int, int]]:
+    """Spans of Han text in Chinese runs, cut around the glossary's Chinese terms."""
     for seg in doc.segments:
         if seg.lang != "zh":
             continue
         pos = seg.start
-        if terms is not None and whole:
-            while match is not None and match[1] < seg.start:
-                match = next(found, None)
-            matches = []
-            while match is not None and match[2] <= seg.end:
-                matches.append((match[0], match[1] - seg.start, match[2] - seg.start))
-                match = next(found, None)
-        elif terms is not None:
-            matches = terms.find_matches_as_indexes(doc.text[seg.start:seg.end])
-        else:
-            matches = ()
-        for _, start, end in matches:
-            if seg.start + start > pos:
-                yield pos, seg.start + start
-            pos = seg.start + end
+        if terms is not None:
+            for _, start, end in terms.find_matches_as_indexes(doc.text[seg.start:seg.end]):
+                if seg.start + start > pos:
+                    yield pos, seg.start + start
+                pos = seg.start + end
         if seg.end > pos:
             yield pos, seg.end
 
