@@ -9,12 +9,13 @@ result with less, in three steps:
 
 1. What is cheap and exact to check on the whole document is checked there: the structure stage runs
    again on a scratch copy (if it would join lines, everything runs again as it used to; the blocks it
-   finds become the document's); the spam detector's quick test (``Detector.may_hold_anchor``) tells
-   whether a changed paragraph may hold spam at all.
-2. Each change is read (``needs``): a change of plain words (``_PLAIN``) is read by no earlier stage but
-   for the words' language (the segment stage) and, in two places, the punctuation stage; an
-   apostrophe at its edge is a quote for the punctuation and spacing stages; anything else may matter
-   to any stage. The language runs are checked where a change could move them (``_keeps_runs``).
+   finds become the document's). Whether a changed paragraph may hold spam at all: from what the spam
+   stage saw (no anchor word: then only the changes' own words can be one), or from the detector's
+   quick test (``Detector.may_hold_anchor``); see ``_spam_needs``.
+2. Each change is read: a change of plain words (``_shape``) is read by no earlier stage but for the
+   words' language (the segment stage) and, in two places, the punctuation stage; an apostrophe at its
+   edge is a quote for the punctuation and spacing stages; anything else may matter to any stage. The
+   language runs are checked where a change could move them (``_keeps_runs``, ``_window``).
 3. The paragraphs with something left to check are cleaned again by the stages that may act there, as
    documents of their own: every earlier stage works on whole paragraphs (``registry.context``), so
    that is what the whole document gets there, and the stages left out make no change there. If this
