@@ -7,6 +7,8 @@ whole phrase ("... Next Generation's"). The head is the word before the first pr
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 MINOR = frozenset("a an and as at but by for from in into nor of on or per the to via with".split())
@@ -88,6 +90,7 @@ def is_shouted(text: str) -> bool:
     return text.isupper() and sum(c.isalpha() for c in text[:8]) >= 2
 
 
+@lru_cache(maxsize=4096)  # a document repeats its mistranslations: the same few arguments, again and again
 def apply_case(matched: str, canonical: str, mode: str, initial: bool) -> str:
     """The canonical form, cased for the place where ``matched`` stood.
 

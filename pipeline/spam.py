@@ -38,7 +38,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
-from .textview import NormalizedView, dropping, normalize_char, normalized_view
+from .textview import NormalizedView, char_class, dropping, normalize_char, normalized_view, view_changes
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
 SIGNAL_KEYS = {"name", "family", "role", "weight", "words", "pattern", "note"}
@@ -340,13 +340,19 @@ class Detector:
 
     def find(self, text: str, threshold: float | None = None) -> list[SpamHit]:
         """Spans scoring at least ``threshold`` (default: the rules' threshold), without overlaps."""
+        return self.scan(text, threshold)[0]
+
+    def scan(self, text: str, threshold: float | None = None) -> tuple[list[SpamHit], bool]:
+        """``find``, and whether the view holds an anchor word at all: without one nothing in the text
+        can score (every anchor makes a candidate, a phrase or a promotion, and nothing else does)."""
         threshold = self.settings.threshold if threshold is None else threshold
         base = normalized_view(text)
         if not self._may_hold_anchor(base.text):
-            return []
+            return [], False
         view = _view(base)
-        chosen = _select([c for c in self._candidates(view.text) if c.score >= threshold])
-        return self._hits(view, chosen)
+        candidates = self._candidates(view.text)
+        chosen = _select([c for c in candidates if c.score >= threshold])
+        return self._hits(view, chosen), bool(candidates)
 
     def score(self, text: str) -> float:
         """The best score of any candidate span in ``text`` (0.0 when nothing looks like spam)."""
@@ -355,18 +361,64 @@ class Detector:
             return 0.0
         return max((c.score for c in self._candidates(_view(base).text)), default=0.0)
 
+    def may_hold_anchor(self, text: str) -> bool:
+        """A quick, safe answer to "can ``find`` find anything in ``text``?": False only when the view of
+        ``text`` holds no anchor word (no candidate span, so ``find`` finds nothing); True when it may.
+
+        For a caller that asks often and can pay neither for the view nor for ``find`` (the terms stage,
+        after repairing words). The lower-cased text is read as it is: a character whose view is not its
+        lower case and could be part of an anchor (a full-width letter, an invisible character, an odd
+        space), a tab or two spaces in a row answer True. Spaces the view drops inside an anchor (``ky
+        体育``) are matched by spellings of the anchors with those spaces in them."""
+        if self.anchor_words.automaton is None:
+            return False
+        quick = self._quick_anchors()
+        if quick is None:
+            return True
+        risky, automaton, words = quick
+        if risky.search(text) or "\t" in text or "  " in text:
+            return True
+        low = text.lower()
+        return _any_whole(automaton, words, low)
+
+    def anchor_letters(self) -> frozenset[str]:
+        """The runs of ASCII letters in the anchor words (``ky`` of ``ky体育``, ``bet`` of ``bet 365``):
+        a word of other letters cannot be part of an anchor word (a Latin word in one is whole)."""
+        if not hasattr(self, "_anchor_letters"):
+            self._anchor_letters = frozenset(
+                run for w, s in zip(self.anchor_words.words, self.anchor_words.signals) if s.role == "anchor"
+                for run in re.findall("[a-z]+", w))
+        return self._anchor_letters
+
+    def _quick_anchors(self):
+        """``(risky characters, automaton, spellings)`` for ``may_hold_anchor``; None when the anchors have
+        too many places where the view drops a space (the spellings would be too many)."""
+        if not hasattr(self, "_quick"):
+            anchors = [w for w, s in zip(self.anchor_words.words, self.anchor_words.signals) if s.role == "anchor"]
+            spellings = [s for w in anchors for s in _with_dropped_spaces(w)] if all(
+                _dropped_space_places(w) <= MAX_DROPPED_SPACES for w in anchors) else None
+            if spellings is None:
+                self._quick = None
+            else:
+                chars = set("".join(anchors))
+                # Characters the view changes into something an anchor can hold, into a space, or into
+                # nothing (an invisible one joins its neighbours).
+                # Beyond the BMP, any character counts: one class of ranges in the BMP is a table lookup
+                # per character, ranges past it are tried one by one.
+                risky = sorted(c for c, out in view_changes().items() if c <= "\uffff"
+                               and (not out or any(ch in chars or ch.isalnum() or ch.isspace() for ch in out)))
+                pattern = re.compile(char_class(risky)[:-1] + "\\U00010000-\\U0010ffff]")
+                self._quick = (pattern, AhoCorasick(spellings, matchkind=MatchKind.Standard), spellings)
+        return self._quick
+
     # -- internals ---------------------------------------------------------------------------
 
     def _may_hold_anchor(self, s: str) -> bool:
         """False only when no anchor can be in the detector's view of the text whose normalized view
-        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``)."""
-        if self.probe_plain is not None:
-            automaton, words = self.probe_plain
-            for index, start, end in automaton.find_matches_as_indexes(s, overlapping=True):
-                word = words[index]
-                if not ((word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or
-                        (word[-1] in _ASCII_LETTERS and end < len(s) and s[end] in _ASCII_LETTERS)):
-                    return True
+        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``). ``find``'s own test, on
+        the normalized view it needs anyway; ``may_hold_anchor`` answers without one, less exactly."""
+        if self.probe_plain is not None and _any_whole(*self.probe_plain, s):
+            return True
         if self.probe_joined is not None:
             return bool(self.probe_joined.find_matches_as_indexes(s.replace(" ", "").replace("\t", "").replace("、", ",")))
         return False
@@ -398,10 +450,7 @@ class Detector:
             word, signal = words.words[index], words.signals[index]
             start += offset
             end += offset
-            # Latin words only as whole words: ``app`` not in ``apple``, ``bet`` not in ``alphabet``; digits
-            # may touch them (``yabo88``, ``188bet``).
-            if (word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or \
-                    (word[-1] in _ASCII_LETTERS and end < len(s) and s[end] in _ASCII_LETTERS):
+            if not _whole(word, s, start, end):
                 continue
             if word[-1] in _ASCII_LETTERS:  # a Latin name takes the digits glued to it: ``yabo88``
                 while end < len(s) and s[end] in _DIGITS:
@@ -680,6 +729,30 @@ class _Scan:
         return start, end
 
 
+MAX_DROPPED_SPACES = 8  # per anchor, for ``may_hold_anchor``: 2**8 spellings at most
+
+
+def _drops_space(left: str, right: str) -> bool:
+    """Whether the view drops a space between these two characters (``_SPACES_TO_DROP``)."""
+    word = re.compile(f"[{_WORD_CHAR}]")
+    return not ((word.match(left) or left == ".") and word.match(right))
+
+
+def _dropped_space_places(word: str) -> int:
+    return sum(_drops_space(a, b) for a, b in zip(word, word[1:]) if a != " " and b != " ")
+
+
+def _with_dropped_spaces(word: str) -> list[str]:
+    """``word`` with and without one space at each place where the view would drop it."""
+    out = [word[0]]
+    for a, b in zip(word, word[1:]):
+        if a != " " and b != " " and _drops_space(a, b):
+            out = [w + sep + b for w in out for sep in ("", " ")]
+        else:
+            out = [w + b for w in out]
+    return out
+
+
 def _ends_sentence(s: str, start: int, end: int) -> bool:
     if s[start] in "!?":
         return True
@@ -716,6 +789,19 @@ def _view(base: NormalizedView) -> NormalizedView:
     back to the original does not change)."""
     view = dropping(base, _SPACES_TO_DROP)
     return replace(view, text=view.text.replace("、", ","))
+
+
+def _whole(word: str, s: str, start: int, end: int) -> bool:
+    """Latin words only as whole words: ``app`` not in ``apple``, ``bet`` not in ``alphabet``; digits may
+    touch them (``yabo88``, ``188bet``)."""
+    return not ((word[0] in _ASCII_LETTERS and start and s[start - 1] in _ASCII_LETTERS) or
+                (word[-1] in _ASCII_LETTERS and end < len(s) and s[end] in _ASCII_LETTERS))
+
+
+def _any_whole(automaton: AhoCorasick, words: list[str], s: str) -> bool:
+    """Whether any of ``words`` (the automaton's, matching overlaps) is in ``s`` as a whole word."""
+    return any(_whole(words[index], s, start, end)
+               for index, start, end in automaton.find_matches_as_indexes(s, overlapping=True))
 
 
 class _Words:

@@ -36,6 +36,10 @@ NAME = "spam"
 REMOVALS = ("spam-title", "spam-phrase", "spam-stuffing", "spam-promotion")
 RULES = (*REMOVALS, "spam-dangling", "spam-space")
 MAX_ROUNDS = 5
+# Private (not reported): whether the text held a spam anchor word when this stage last looked at it,
+# and ``len(doc.changes)`` then. Without one nothing can be spam; a content stage that changes words
+# afterwards (terms) needs only look at its own words (pipeline/polish.py).
+ANCHORED = "_spam_anchored"
 
 
 # Works on any run of whole paragraphs, in every mode (docs/batch.md): a span's score and every repair
@@ -66,8 +70,10 @@ def setup(options: Options) -> Callable[[Document], None]:
         odd_space = invisible.odd_space_pattern(invisible.load_chars()[1])
     restructure = structure.setup(options) if options.enabled(structure.NAME) and mode != "flag" else None
 
-    def find(text: str) -> list[SpamHit]:
-        return [h for h in detector.find(text) if h.rule in kinds]
+    def find(doc: Document) -> list[SpamHit]:
+        hits, anchored = detector.scan(doc.text)
+        doc.stats[ANCHORED] = (anchored, len(doc.changes))
+        return [h for h in hits if h.rule in kinds]
 
     def repair(doc: Document, points: list[int]) -> None:
         if repair_dangling:
@@ -93,7 +99,7 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def remove_or_mask(doc: Document) -> int:
         """Find and act on the spans (see the module docstring); the number of spans removed or masked."""
-        hits = find(doc.text)
+        hits = find(doc)
         if mode == "flag":
             for h in hits:
                 doc.flag(NAME, h.rule, h.start, h.end, h.describe())
@@ -116,7 +122,7 @@ def setup(options: Options) -> Callable[[Document], None]:
                 break
             if mode == "remove":
                 repair(doc, points)
-            hits = find(doc.text)
+            hits = find(doc)
         doc.stats["spam"] = doc.stats.get("spam", 0) + count
         return count
 

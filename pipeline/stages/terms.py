@@ -62,27 +62,25 @@ UNTRANSLATED_MAX_CHARS = 40  # a longer Chinese run is a clause of its own
 def setup(options: Options) -> Callable[[Document], None]:
     if not options.terms:
         return lambda doc: None
-    from ..registry import stages_before  # the registry imports this module
+    from ..polish import Polish  # it imports the registry, which imports this module
 
     matcher = build(glossary_module.load(options.terms))
     on = options.enabled
-    polish = stages_before(NAME, options)
+    polish = Polish(NAME, options)
 
     def run(doc: Document) -> None:
         if not doc.text:
             return
         # A repair changes words, and the stages before this one decide by words: a line's length
         # (structure), a clause's language (``Ten little stars，`` is English, ``Ten Little Stars，`` a
-        # name inside Chinese). They run again over the repaired text, and this stage after them, until
-        # it repairs nothing more: cleaning the output again then changes nothing.
+        # name inside Chinese). They see the repaired text again where a repair can matter to them
+        # (pipeline/polish.py), and this stage after them, until it repairs nothing more: cleaning the
+        # output again then changes nothing.
         for _ in range(MAX_POLISH):
-            before = len(doc.changes)
-            Sweep(doc, matcher, on).run()
-            if len(doc.changes) == before:
+            first = len(doc.changes)
+            if not Sweep(doc, matcher, on).run():
                 return
-            for stage in polish:
-                stage(doc)
-            doc.flags = [f for f in doc.flags if f.stage != NAME]  # the next sweep flags the final text
+            polish(doc, first)
 
     return run
 
@@ -173,10 +171,13 @@ class Sweep:
         self._zh_files: set[str] | None = None
         self.spam: list[tuple[int, int]] = []
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Repair what the text holds; True when something was repaired. Only a sweep that repairs
+        nothing flags: the flags of a repairing sweep would be on a text that the earlier stages and
+        another sweep are still to look at."""
         doc, m = self.doc, self.m
         if m.automaton is None:
-            return
+            return False
         text = doc.text
         low = lower(text)
         raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
@@ -185,23 +186,27 @@ class Sweep:
         self.attested = {m.file_of[f.term] for _, _, f in form_hits
                          if f.rule == "term-variant" and not f.weak}
         chosen = self.choose(form_hits)
-        held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
-        # Unknown renderings are flagged now (flags move with the repairs) and settled at the end,
-        # when the sweeps have shown which terms the repaired text holds.
-        unknown = self.unknown_renderings(text, chosen, head_hits) if self.on("term-inconsistent") else []
-        if self.on("term-untranslated"):
-            self.flag_untranslated(text)
-        edits = self.edits(text, chosen)
-        for _ in range(MAX_SWEEPS):
-            applied = doc.apply(NAME, edits)
-            if not applied:
-                break
+        applied = doc.apply(NAME, self.edits(text, chosen))
+        if not applied:
+            self.flag(text, chosen, head_hits)
+            return False
+        for _ in range(MAX_SWEEPS - 1):
             # Look again at each repair: with its neighbours it may now form a longer term.
             text = doc.text
             chosen = self.choose(self.hits(text, self.composed(text, doc.changes[-applied:]))[0])
-            held.update(f.term for _, _, f in chosen)
-            edits = self.edits(text, chosen)
-        self.settle_unknown(unknown, held)
+            applied = doc.apply(NAME, self.edits(text, chosen))
+            if not applied:
+                break
+        return True
+
+    def flag(self, text: str, chosen, head_hits) -> None:
+        """The flags of a text this sweep leaves as it is."""
+        if self.on("term-inconsistent"):
+            # Unknown renderings are flagged, then kept only for the terms the document renders two ways.
+            held = {f.term for _, _, f in chosen}  # terms the document holds in a known form
+            self.settle_unknown(self.unknown_renderings(text, chosen, head_hits), held)
+        if self.on("term-untranslated"):
+            self.flag_untranslated(text)
 
     # -- matching --------------------------------------------------------------------------------
 
@@ -240,7 +245,9 @@ class Sweep:
                                   if f.stage == "spam" and f.end > f.start)
         segs = self.doc.segments
         starts = [g.start for g in segs]
-        en_ends = [g.end if g.lang == "en" else -1 for g in segs]  # a match must end inside its en run
+        english = [g.lang == "en" for g in segs]
+        last = len(segs) - 1
+        k = 0  # the run that holds the end of the match (the automaton gives matches by their end)
         n = len(text)
         form_hits, head_hits = [], []
         for idx, s, e in raw:
@@ -252,8 +259,13 @@ class Sweep:
                 c = text[e]
                 if (c.isalnum() or c == "_") and c < "\u2e80":
                     continue
-            if starts and e > en_ends[bisect_right(starts, s) - 1]:
-                continue
+            if starts:  # the whole match in one English run
+                if starts[k] > e - 1:  # (out of order: looked up)
+                    k = bisect_right(starts, e - 1) - 1
+                while k < last and starts[k + 1] <= e - 1:
+                    k += 1
+                if not english[k] or starts[k] > s:
+                    continue
             if spam and self.in_spam(s, e):
                 continue
             f = forms[idx]
@@ -302,14 +314,22 @@ class Sweep:
         out = []
         for s, e, f in chosen:
             if self.on(f.rule):
+                # The canonical form as written, no possessive after it: nothing to do (``repair`` gives it
+                # back as it is). Most matches once the text is repaired.
+                if text[e : e + 1] not in ("'", "’") and text[s:e] == self.canonical(f):
+                    continue
                 edit = self.repair(text, s, e, f)
                 if text[edit.start : edit.end] != edit.after:
                     out.append(edit)
         return out
 
+    def canonical(self, f: Form) -> str:
+        plural = self.m.plurals[f.term] if f.plural else ""
+        return plural or self.m.glossary.terms[f.term].en
+
     def repair(self, text: str, s: int, e: int, f: Form) -> Edit:
         term = self.m.glossary.terms[f.term]
-        canonical = self.m.plurals[f.term] if f.plural and self.m.plurals[f.term] else term.en
+        canonical = self.canonical(f)
         after = apply_case(text[s:e], canonical, term.case, sentence_initial(text, s))
         mark = text[e : e + 1]
         if mark in ("'", "’"):
@@ -343,14 +363,22 @@ class Sweep:
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
         vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
+        held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
+        x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
         for s, e, idx in head_hits:
-            if known(s):
-                continue  # part of a known rendering
             vocab = vocab_of.get(idx)
             if vocab is None:
                 vocab = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
                 vocab_of[idx] = vocab
-            if not vocab or not _may_have_partner(text, s, e, vocab):
+            if not vocab:
+                continue  # none of its terms in the document
+            if x and starts[x - 1] > s:  # (out of order: looked up)
+                x = bisect_right(starts, s)
+            while x < last and starts[x] <= s:
+                x += 1
+            if x and ends[x - 1] > s:
+                continue  # part of a known rendering
+            if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = (0, len(text))
             if segs:
@@ -358,8 +386,15 @@ class Sweep:
                 lo, hi = g.start, g.end
             left, right = self.neighbours(text, s, e, lo, hi, vocab, known)
             # The terms with this head and one of the words beside it, held by the document.
-            terms = sorted({t for w in left + right if w[3] is not None
-                            for t in m.pairs.get((idx, w[3]), ()) if t in eligible})
+            found_terms = set()
+            for w in left + right:
+                if w[3] is not None:
+                    pair = (idx, w[3])
+                    held_pair = held_pairs.get(pair)
+                    if held_pair is None:
+                        held_pair = held_pairs[pair] = tuple(t for t in m.pairs.get(pair, ()) if t in eligible)
+                    found_terms.update(held_pair)
+            terms = sorted(found_terms)
             if not terms:
                 continue
             head = (s, e, "", word_key(text[s:e]))
@@ -442,7 +477,10 @@ class Sweep:
         if not hits or not segs:
             return
         zh_starts = [s for _, s, _ in hits]
-        for i, g in enumerate(segs):
+        seg_starts = [g.start for g in segs]
+        # Only the runs that hold a Chinese form can flag one (in order, as the runs come).
+        for i in sorted({bisect_right(seg_starts, s) - 1 for s in zh_starts}):
+            g = segs[i]
             if g.lang != "zh" or g.end - g.start > UNTRANSLATED_MAX_CHARS:
                 continue
             body = text[g.start : g.end]
