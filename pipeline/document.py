@@ -236,11 +236,7 @@ class Document:
         for b0, b1 in zip(bounds, bounds[1:]):
             batch = self.changes[b0:b1]
             if spans:
-                edits, shift = [], 0  # the batch as edits of the text before it
-                for c in batch:
-                    edits.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
-                    shift += len(c.after) - (c.end - c.start)
-                spans = PositionMap(edits).spans(spans)
+                spans = PositionMap(edits_before(batch)).spans(spans)
             picked = [(c.start, c.start + len(c.after)) for c in batch if select(c)]
             if picked:
                 spans = sorted(spans + picked)
@@ -274,6 +270,16 @@ class Document:
             else:
                 pos -= shift + len(c.after) - (c.end - c.start)
         return pos
+
+
+def edits_before(batch: Sequence[Change]) -> list[Edit]:
+    """The changes of one ``apply`` call as the edits of the text before it (each change's offsets are
+    those of the text with the batch's earlier changes made)."""
+    edits, shift = [], 0
+    for c in batch:
+        edits.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
+        shift += len(c.after) - (c.end - c.start)
+    return edits
 
 
 class PositionMap:

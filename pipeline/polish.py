@@ -38,7 +38,7 @@ from typing import Callable
 
 import regex
 
-from .document import Document, Edit, PositionMap, Segment
+from .document import Document, Edit, PositionMap, Segment, edits_before
 from .options import Options
 from .registry import PARAGRAPH, STAGES, context
 from .stages import punctuation, segment, spacing, spam, structure
@@ -533,10 +533,7 @@ def changed_spans(doc: Document, first: int) -> list[tuple[tuple[int, int], tupl
     for b, e in zip(bounds, bounds[1:]):
         batch = doc.changes[b:e]
         if out:  # move the spans of the earlier batches through this one's edits
-            edits, shift = [], 0
-            for c in batch:
-                edits.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
-                shift += len(c.after) - (c.end - c.start)
+            edits = edits_before(batch)
             moved = PositionMap(edits).spans([span for span, _, _ in out])
             starts = [x.start for x in edits]
             out = [(new, texts, rewritten or new[1] - new[0] != old[1] - old[0] or _touches(edits, starts, *old))

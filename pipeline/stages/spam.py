@@ -27,7 +27,7 @@ from bisect import bisect_left
 from functools import partial
 from typing import Callable
 
-from ..document import Document, Edit, PositionMap
+from ..document import Document, Edit, PositionMap, edits_before
 from ..options import Options
 from ..spam import SpamHit, detector_for
 from . import invisible, structure
@@ -135,11 +135,7 @@ def _apply_repairs(doc: Document, points: list[int], make_edits) -> list[int]:
     if not doc.apply(NAME, make_edits(doc.text, points)):
         return points
     # The edits applied (those touching protected ranges were dropped), in offsets of the text before.
-    applied, shift = [], 0
-    for c in doc.changes[first:]:
-        applied.append(Edit(c.start - shift, c.end - shift, c.after, c.rule))
-        shift += len(c.after) - (c.end - c.start)
-    mapper = PositionMap(applied)
+    mapper = PositionMap(edits_before(doc.changes[first:]))
     return sorted({mapper.map(p, inside_to_end=False, past_insertions=True) for p in points})
 
 
