@@ -38,7 +38,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
-from .textview import NormalizedView, char_class, dropping, normalize_char, normalized_view, view_changes
+from .textview import NormalizedView, dropping, normalize_char, normalized_view
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
 SIGNAL_KEYS = {"name", "family", "role", "weight", "words", "pattern", "note"}
@@ -364,22 +364,8 @@ class Detector:
     def may_hold_anchor(self, text: str) -> bool:
         """A quick, safe answer to "can ``find`` find anything in ``text``?": False only when the view of
         ``text`` holds no anchor word (no candidate span, so ``find`` finds nothing); True when it may.
-
-        For a caller that asks often and can pay neither for the view nor for ``find`` (the terms stage,
-        after repairing words). The lower-cased text is read as it is: a character whose view is not its
-        lower case and could be part of an anchor (a full-width letter, an invisible character, an odd
-        space), a tab or two spaces in a row answer True. Spaces the view drops inside an anchor (``ky
-        体育``) are matched by spellings of the anchors with those spaces in them."""
-        if self.anchor_words.automaton is None:
-            return False
-        quick = self._quick_anchors()
-        if quick is None:
-            return True
-        risky, automaton, words = quick
-        if risky.search(text) or "\t" in text or "  " in text:
-            return True
-        low = text.lower()
-        return _any_whole(automaton, words, low)
+        ``find``'s own first step, for a caller that asks often (the terms stage, after repairing words)."""
+        return self._may_hold_anchor(normalized_view(text).text)
 
     def anchor_letters(self) -> frozenset[str]:
         """The runs of ASCII letters in the anchor words (``ky`` of ``ky体育``, ``bet`` of ``bet 365``):
@@ -390,33 +376,11 @@ class Detector:
                 for run in re.findall("[a-z]+", w))
         return self._anchor_letters
 
-    def _quick_anchors(self):
-        """``(risky characters, automaton, spellings)`` for ``may_hold_anchor``; None when the anchors have
-        too many places where the view drops a space (the spellings would be too many)."""
-        if not hasattr(self, "_quick"):
-            anchors = [w for w, s in zip(self.anchor_words.words, self.anchor_words.signals) if s.role == "anchor"]
-            spellings = [s for w in anchors for s in _with_dropped_spaces(w)] if all(
-                _dropped_space_places(w) <= MAX_DROPPED_SPACES for w in anchors) else None
-            if spellings is None:
-                self._quick = None
-            else:
-                chars = set("".join(anchors))
-                # Characters the view changes into something an anchor can hold, into a space, or into
-                # nothing (an invisible one joins its neighbours).
-                # Beyond the BMP, any character counts: one class of ranges in the BMP is a table lookup
-                # per character, ranges past it are tried one by one.
-                risky = sorted(c for c, out in view_changes().items() if c <= "\uffff"
-                               and (not out or any(ch in chars or ch.isalnum() or ch.isspace() for ch in out)))
-                pattern = re.compile(char_class(risky)[:-1] + "\\U00010000-\\U0010ffff]")
-                self._quick = (pattern, AhoCorasick(spellings, matchkind=MatchKind.Standard), spellings)
-        return self._quick
-
     # -- internals ---------------------------------------------------------------------------
 
     def _may_hold_anchor(self, s: str) -> bool:
         """False only when no anchor can be in the detector's view of the text whose normalized view
-        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``). ``find``'s own test, on
-        the normalized view it needs anyway; ``may_hold_anchor`` answers without one, less exactly."""
+        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``)."""
         if self.probe_plain is not None and _any_whole(*self.probe_plain, s):
             return True
         if self.probe_joined is not None:
@@ -727,30 +691,6 @@ class _Scan:
             start = seps[first - 1]
             end = seps[last] if last < len(seps) else _before_final_mark(s, ss, se)
         return start, end
-
-
-MAX_DROPPED_SPACES = 8  # per anchor, for ``may_hold_anchor``: 2**8 spellings at most
-
-
-def _drops_space(left: str, right: str) -> bool:
-    """Whether the view drops a space between these two characters (``_SPACES_TO_DROP``)."""
-    word = re.compile(f"[{_WORD_CHAR}]")
-    return not ((word.match(left) or left == ".") and word.match(right))
-
-
-def _dropped_space_places(word: str) -> int:
-    return sum(_drops_space(a, b) for a, b in zip(word, word[1:]) if a != " " and b != " ")
-
-
-def _with_dropped_spaces(word: str) -> list[str]:
-    """``word`` with and without one space at each place where the view would drop it."""
-    out = [word[0]]
-    for a, b in zip(word, word[1:]):
-        if a != " " and b != " " and _drops_space(a, b):
-            out = [w + sep + b for w in out for sep in ("", " ")]
-        else:
-            out = [w + b for w in out]
-    return out
 
 
 def _ends_sentence(s: str, start: int, end: int) -> bool:

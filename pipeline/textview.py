@@ -65,15 +65,10 @@ def _tables() -> tuple[re.Pattern, dict[str, str]]:
             if out != ch.lower() or len(ch.lower()) != 1:
                 mapping[ch] = out
     common = [chr(cp) for lo, hi in _COMMON for cp in range(lo, hi) if chr(cp) not in mapping]
-    return re.compile("[^" + char_class(common)[1:] + "+"), mapping
+    return re.compile("[^" + _char_class(common)[1:] + "+"), mapping
 
 
-def view_changes() -> dict[str, str]:
-    """Every character whose view is not just its lower case, with what it becomes ('' when invisible)."""
-    return _tables()[1]
-
-
-def char_class(chars: list[str]) -> str:
+def _char_class(chars: list[str]) -> str:
     """A compact ``[...]`` class of sorted characters, written as ranges."""
     parts = []
     i = 0
