@@ -286,10 +286,9 @@ _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
 _OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
 _HEADLINE_GLUE_BEFORE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*\Z")
-_LINE_BREAK = re.compile("\n")
 # ``str.strip`` spaces, as classes: the headline test reads the line around a phrase without copying it.
 _STR_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_NOT_SPACE = re.compile(f"[^{re.escape(_STR_SPACES)}]")
+NOT_SPACE = re.compile(f"[^{re.escape(_STR_SPACES)}]")  # a line without one is blank
 _SPACES_MARKS = re.compile(f"[{re.escape(_STR_SPACES)}]*[。.!?]*[{re.escape(_STR_SPACES)}]*")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")
@@ -458,7 +457,7 @@ class _Scan:
         self.settings = settings
         self.closing = closing
         self._lines: dict[int, list[int]] = {}
-        self._breaks: list[int] | None = None
+        self._lines_of: Lines | None = None
 
     def windows(self, anchors: list[Hit]) -> list[tuple[int, int]]:
         """Where the other words and the patterns can matter: the sentences holding an anchor and the
@@ -509,15 +508,10 @@ class _Scan:
         return bounds[i], bounds[i + 1]
 
     def _line(self, pos: int) -> tuple[int, int]:
-        """The line holding view offset ``pos`` (a position on a line break belongs to the line it
-        ends): ``[start, end)``. Found in a list of the line breaks, made once: searching the text for
-        them made every call as long as the line, quadratic on a long paragraph."""
-        if self._breaks is None:
-            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self.s)]
-        i = bisect_left(self._breaks, pos)
-        start = self._breaks[i - 1] + 1 if i else 0
-        end = self._breaks[i] if i < len(self._breaks) else len(self.s)
-        return start, end
+        """The line holding view offset ``pos`` (``Lines.around``, its breaks found once per text)."""
+        if self._lines_of is None:
+            self._lines_of = Lines(self.s)
+        return self._lines_of.around(pos)
 
     def _next(self, se: int) -> int:
         """Where the sentence after one ending at ``se`` starts (past the line break)."""
@@ -613,7 +607,7 @@ class _Scan:
         # Whether anything but spaces comes before the phrase on its line, and anything but spaces and
         # final marks after it (a search that stops at the first such character: a long line costs
         # nothing more than a short one).
-        before = _NOT_SPACE.search(s, line_start, start) is not None
+        before = NOT_SPACE.search(s, line_start, start) is not None
         after = _SPACES_MARKS.fullmatch(s, end, line_end) is None
         if not before:
             if not after:
@@ -691,6 +685,25 @@ class _Scan:
             start = seps[first - 1]
             end = seps[last] if last < len(seps) else _before_final_mark(s, ss, se)
         return start, end
+
+
+class Lines:
+    """The line around any position of one text: the line breaks are found once. Searching the text
+    for them at every position made each look as long as the line, quadratic on a long paragraph (a
+    50 MB paragraph of the seed did not finish in 16 minutes)."""
+
+    def __init__(self, text: str):
+        self.n = len(text)
+        self.breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """``[start, end)`` of the line holding ``pos`` (a position on a line break belongs to the line
+        it ends; the end is before the break)."""
+        i = bisect_left(self.breaks, pos)
+        return (self.breaks[i - 1] + 1 if i else 0), (self.breaks[i] if i < len(self.breaks) else self.n)
+
+
+_LINE_BREAK = re.compile("\n")
 
 
 def _ends_sentence(s: str, start: int, end: int) -> bool:

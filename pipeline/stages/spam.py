@@ -21,15 +21,12 @@ cleaning the output again finds nothing.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-
 from functools import partial
 from typing import Callable
 
 from ..document import Document, Edit, PositionMap, edits_before
 from ..options import Options
-from ..spam import SpamHit, detector_for
+from ..spam import NOT_SPACE, Lines, SpamHit, detector_for
 from . import invisible, structure
 
 NAME = "spam"
@@ -176,12 +173,12 @@ def _space_edits(at_end: bool, text: str, points: list[int]) -> list[Edit]:
     within its line, and the line itself when the removal left it blank."""
     edits: dict[int, Edit] = {}
     emptied: set[int] = set()  # starts of the lines a removal left blank
-    lines = _Lines(text)
+    lines = Lines(text)
     blank: dict[int, bool] = {}  # line start -> whether it holds only spaces (judged once per line)
     for p in points:
         ls, le = lines.around(p)
         if ls not in blank:
-            blank[ls] = _NOT_SPACE.search(text, ls, le) is None
+            blank[ls] = NOT_SPACE.search(text, ls, le) is None
         if blank[ls]:
             emptied.add(ls)
             continue
@@ -205,25 +202,6 @@ def _space_edits(at_end: bool, text: str, points: list[int]) -> list[Edit]:
         edits[edit.start] = edit
         covered = edit.end
     return list(edits.values())
-
-
-class _Lines:
-    """``_line`` for many positions of one text: the line breaks are found once. Searching the text
-    for them at every removal point, and copying the line to see whether it was left blank, made a long
-    paragraph with many removals quadratic (a 50 MB paragraph of the seed did not finish in 16 minutes)."""
-
-    def __init__(self, text: str):
-        self.n = len(text)
-        self.breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
-
-    def around(self, pos: int) -> tuple[int, int]:
-        i = bisect_left(self.breaks, pos)
-        return (self.breaks[i - 1] + 1 if i else 0), (self.breaks[i] if i < len(self.breaks) else self.n)
-
-
-# ``str.strip`` spaces, as a class: a line is blank when no other character is in it.
-_NOT_SPACE = re.compile("[^" + re.escape("".join(chr(c) for c in range(0x3001) if chr(c).isspace())) + "]")
-_LINE_BREAK = re.compile("\n")
 
 
 def _line(text: str, pos: int) -> tuple[int, int]:
