@@ -384,6 +384,17 @@ def remap_partition(segments: list[Segment], mapper: PositionMap, length: int) -
     return out
 
 
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap or touch joined into one."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def merge_runs(runs: Iterable[tuple[int, int, str]]) -> list[Segment]:
     """Join adjacent runs of the same language into segments, dropping empty ones."""
     out: list[Segment] = []

@@ -38,7 +38,7 @@ from typing import Callable
 
 import regex
 
-from .document import Document, Edit, PositionMap, Segment, edits_before
+from .document import Document, Edit, PositionMap, Segment, edits_before, merge_runs, merge_spans
 from .options import Options
 from .registry import PARAGRAPH, STAGES, context
 from .stages import punctuation, segment, spacing, spam, structure
@@ -220,10 +220,10 @@ class Polish:
     def _runs_kept(self, doc: Document, runs: "_Runs", windows: list[tuple[int, int]]) -> bool:
         """Whether the segment stage finds, in each of these windows (``_window``) segmented alone, the runs
         the document has there."""
-        for a, b in _merge(windows):
+        for a, b in merge_spans(windows):
             part = Document(doc.text[a:b], source=doc.source, format=doc.format)
             self.segment(part)
-            if _merged(runs.within(a, b)) != _runs(part.segments):
+            if merge_runs(runs.within(a, b)) != part.segments:
                 return False
         return True
 
@@ -263,7 +263,7 @@ class Polish:
             names = {name for name, _ in stage_runs}
             if part.changes or _flags(part.flags, 0) != _flags(doc.flags, a, b, names):
                 return False
-            if segment.NAME in names and _runs(part.segments) != _merged(runs.within(a, b)):
+            if segment.NAME in names and part.segments != merge_runs(runs.within(a, b)):
                 return False
         return True
 
@@ -562,30 +562,6 @@ def _index(starts: list[int], pos: int) -> int:
 
 def _paragraph(text: str, starts: list[int], i: int) -> str:
     return text[starts[i]:starts[i + 1] if i + 1 < len(starts) else len(text)]
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _runs(segments: list[Segment]) -> list[tuple[int, int, str]]:
-    return [(g.start, g.end, g.lang) for g in segments]
-
-
-def _merged(runs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    out: list[tuple[int, int, str]] = []
-    for s, e, lang in runs:
-        if out and out[-1][2] == lang:
-            out[-1] = (out[-1][0], e, lang)
-        else:
-            out.append((s, e, lang))
-    return out
 
 
 def _label_changes(old: list[Segment], new: list[Segment], n: int) -> list[int]:

@@ -211,8 +211,7 @@ def runs_for(doc: Document, relabel: Callable[[Document, Callable], None] | None
     """The runs of ``doc`` as they stand, for a rule to read: those of the segment stage, carried through
     the normalization stages' edits, or found again where a stage that changes words (spam) has edited
     the text since (``relabel``: ``segment.setup_refresh``)."""
-    if relabel is not None and doc.segments and any(
-            c.stage not in KEEP_LANGUAGES for c in doc.changes[doc.segmented_at:]):
+    if relabel is not None and doc.segments and any(map(_changes_language, doc.changes[doc.segmented_at:])):
         relabel(doc, _changes_language)
     return LangIndex(doc.segments, len(doc.text))
 

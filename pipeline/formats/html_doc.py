@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 

@@ -32,7 +32,7 @@ from typing import Callable
 import regex
 
 from .. import glossary as glossary_module
-from ..document import Document, Edit, Flag
+from ..document import Document, Edit, Flag, merge_spans
 from ..inflect import apply_case, sentence_initial
 from ..options import Options
 from ..termindex import PLAIN, STOP, WORD, Form, Matcher, build, lower, word_key
@@ -91,16 +91,6 @@ def setup(options: Options) -> Callable[[Document], None]:
 def _is_word_char(c: str) -> bool:
     # Latin, Greek, Cyrillic letters and digits glue to a term; Han, kana and marks do not.
     return (c.isalnum() or c == "_") and c < "\u2e80"
-
-
-def _merge(spans) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def _without_possessive(text: str) -> str:
@@ -241,7 +231,7 @@ class Sweep:
         forms, head_terms = m.forms, m.heads
         # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam"; flags
         # move with every repair, so they are read again for each look.
-        self.spam = spam = _merge((f.start, f.end) for f in self.doc.flags
+        self.spam = spam = merge_spans((f.start, f.end) for f in self.doc.flags
                                   if f.stage == "spam" and f.end > f.start)
         segs = self.doc.segments
         starts = [g.start for g in segs]
