@@ -9,11 +9,11 @@ from typing import Any, Iterator
 
 import regex
 
-from .document import Document, Edit, Flag, Segment
+from .document import Document, Edit, Flag, Segment, merge_runs
 from .options import Options, make_options
 from .registry import build, whole_document_stages
 from .stages.decode import decode
-from .stream import Piece, boundary, pieces, settled
+from .stream import Piece, boundary, merge_stats, pieces, settled
 
 FORMATS_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -76,7 +76,7 @@ class Pipeline:
         changes: list = []
         batches: list[int] = []
         out_flags: list[Flag] = []
-        segments: list[Segment] = []
+        runs: list[tuple[int, int, str]] = []
         blocks: list = []
         protected: list[tuple[int, int]] = []
         out = 0  # length of the output so far
@@ -105,18 +105,14 @@ class Pipeline:
             out_flags += part.flags
             blocks += part.blocks
             protected += [(s + out, e + out) for s, e in part.protected]
-            for seg in part.segments:  # runs of one language that meet at the cut are one run
-                seg.start += out
-                seg.end += out
-                if segments and segments[-1].lang == seg.lang and segments[-1].end == seg.start:
-                    segments[-1].end = seg.end
-                else:
-                    segments.append(seg)
+            runs += [(seg.start + out, seg.end + out, seg.lang) for seg in part.segments]
+            merge_stats(doc.stats, {k: v for k, v in part.stats.items() if not k.startswith("_")})
             texts.append(part.text)
             out += len(part.text)
         doc.text = "".join(texts)
         doc.changes, doc.batches, doc.flags = changes, batches, out_flags
-        doc.segments, doc.blocks, doc.protected = segments, blocks, protected
+        # Runs of one language that meet at a cut are one run.
+        doc.segments, doc.blocks, doc.protected = merge_runs(runs), blocks, protected
 
 
 @contextmanager

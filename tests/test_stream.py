@@ -263,6 +263,8 @@ def same_in_pieces(data: bytes, spam: str = "remove"):
     assert [s.to_dict() for s in cut.segments] == [s.to_dict() for s in whole.segments]
     assert [f.to_dict() for f in cut.flags] == [f.to_dict() for f in whole.flags]
     assert [(b.start, b.end, b.kind) for b in cut.blocks] == [(b.start, b.end, b.kind) for b in whole.blocks]
+    public = lambda stats: {k: v for k, v in stats.items() if not k.startswith("_")}  # noqa: E731
+    assert public(cut.stats) == public(whole.stats)  # the spam count among them
     # ``duet check`` places every change at the same place of the input.
     from pipeline.report import findings
     assert sorted((f.offset, f.rule) for f in findings(cut)) == sorted((f.offset, f.rule) for f in findings(whole))
