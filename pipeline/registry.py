@@ -50,18 +50,6 @@ def build(options: Options) -> list[tuple[str, Run]]:
     return [(stage.NAME, stage.setup(options)) for stage in STAGES if options.enabled(stage.NAME)]
 
 
-def stages_before(name: str, options: Options) -> list[Run]:
-    """The enabled stages before stage ``name``, set up: what a content stage (terms, translate) runs
-    again over the text it produced, so that its output gets the same cleaning as the input."""
-    runs = []
-    for stage in STAGES:
-        if stage.NAME == name:
-            break
-        if options.enabled(stage.NAME):
-            runs.append(stage.setup(options))
-    return runs
-
-
 PARAGRAPH, DOCUMENT = "paragraph", "document"
 
 

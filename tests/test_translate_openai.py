@@ -159,3 +159,14 @@ def test_configuration_errors():
     with pytest.raises(ConfigError, match="http"):
         OpenAIBackend("m", base_url="ftp://x")
     assert KEY not in repr(OpenAIBackend("m", base_url="http://127.0.0.1:9/v1", api_key=KEY))
+
+
+def test_earlier_stages_flag_the_translated_text_once(server, monkeypatch):
+    # The earlier stages run again over the text with its translations in place: a flag of theirs on
+    # text the translation left as it was (an English number read as ``A.B万``) is there once, not once
+    # per run; one on text that was translated away is gone.
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    text = "It reached 3.40,000 people.\n\n关工委召开会议。"
+    flags = [(f.stage, f.rule, f.start, f.end) for f in Pipeline(translator="openai", model="m", to="en").clean(text).flags]
+    assert flags == [("numbers", "wan-separator", 11, 19)]
+    assert [f.rule for f in Pipeline(translator="openai", model="m", to="zh").clean(text).flags] == []

@@ -56,12 +56,14 @@ def setup(options: Options) -> Callable[[Document], None]:
         raise ConfigError(f"--translator must be none, ct2 or openai, not {options.translator!r}")
     if not _wants_units(options) or not options.enabled(NAME):
         return lambda doc: None
-    from ..registry import stages_before  # the registry imports this module
+    from ..polish import Polish  # it imports the registry, which imports this module
 
     glossary = load_glossary(options.terms) if options.terms else Glossary()
     backends = make_backends(options, directions(options))
     place = options.to is not None and bool(backends) and options.enabled("translation")
-    polish = stages_before(NAME, options) if place else []
+    # The earlier stages again over the text with its translations in place (each replaces its flags:
+    # they were made twice, ``wan-separator`` of the seed with ``--to en``).
+    polish = Polish(NAME, options).whole if place else None
 
     relabel = segment.setup(options) if options.enabled(segment.NAME) else None
 
@@ -164,7 +166,7 @@ def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-def place_translations(doc: Document, units: list[Unit], to: str, polish: list[Callable],
+def place_translations(doc: Document, units: list[Unit], to: str, polish: Callable[[Document], None] | None,
                        todo: list[Unit] | None = None) -> int:
     """Replace each unit of ``todo`` (default: all) in the other language by its translation, run the
     earlier stages over the result, and keep every unit's span current. Returns how many were placed."""
@@ -185,8 +187,8 @@ def place_translations(doc: Document, units: list[Unit], to: str, polish: list[C
         return 0
     doc.apply(NAME, edits)
     since = len(doc.changes)
-    for run in polish:
-        run(doc)
+    if polish is not None:
+        polish(doc)
     for u, (s, e) in zip(units, forward_spans(doc, since, spans)):
         u.start, u.end = s, e
     _reassign_blocks(doc, units)
