@@ -15,7 +15,7 @@ from pipeline.rules import ConfigError
 from pipeline.options import Options
 from pipeline.stages.segment import DETECT_OTHER, english_or_other, segment, setup, setup_refresh
 from pipeline.typography import KEEP_LANGUAGES
-from strategies import mixed_text
+from strategies import SPAM, mixed_text
 
 DETECT = english_or_other()
 
@@ -219,5 +219,17 @@ def test_runs_found_again_where_a_paragraph_ends_in_another_language(text):
 
 @given(st.lists(st.one_of(mixed_text, st.sampled_from(["\n\n", "\n \n\n", "\n"])), max_size=6).map("".join))
 def test_runs_found_again_paragraph_by_paragraph_are_those_of_the_whole_text(text):
+    refreshed, full = _refreshed_and_full(text)
+    assert refreshed == full
+
+
+# Paragraphs with spam in the middle between paragraphs without: the runs kept as they were before,
+# between and after the paragraphs read again, are spliced with the new ones.
+_paragraph = st.tuples(mixed_text, st.one_of(st.none(), st.sampled_from(SPAM))).map(
+    lambda p: p[0] if p[1] is None else p[0][:len(p[0]) // 2] + p[1] + p[0][len(p[0]) // 2:])
+
+
+@given(st.lists(_paragraph, min_size=2, max_size=10).map("\n\n".join))
+def test_runs_kept_between_the_paragraphs_read_again_are_those_of_the_whole_text(text):
     refreshed, full = _refreshed_and_full(text)
     assert refreshed == full

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from operator import attrgetter
 from typing import Callable
 
 import regex
 
-from ..document import Document, Segment, merge_runs
+from ..document import Document, Segment
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
@@ -170,35 +171,49 @@ def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> lis
     a = regions[0][0]
     if 0 < a and doc.lang_before is None and not _TOKEN.search(fold(without_urls(text[:a]))):
         regions[0][0] = 0
-    starts = [seg.start for seg in segments]  # (the first starts at 0)
-    runs: list[tuple[int, int, str]] = []  # the new partition, in order (``merge_runs`` joins it)
+    # The new partition, in order: the runs outside the paragraphs are the old ones, taken as they are
+    # (rebuilding every run of a piece cost as much as reading a tenth of it again); only where a run
+    # is cut, or meets a new one of its language, is one made or stretched (as ``merge_runs`` would).
+    out: list[Segment] = []
 
     def take(start: int, end: int, lang: str) -> None:
-        if end > start:
-            runs.append((start, end, lang))
+        if end <= start:
+            return
+        if out and out[-1].lang == lang and out[-1].end == start:
+            out[-1].end = end
+        else:
+            out.append(Segment(start, end, lang))
 
     i = 0  # the next run of ``segments`` not yet taken or passed
-    pos = 0  # where ``runs`` ends
+    pos = 0  # where ``out`` ends
     for a, b in regions:
-        while i < len(segments) and segments[i].start < a:  # the runs before the paragraphs, as they were
-            take(max(segments[i].start, pos), min(segments[i].end, a), segments[i].lang)
-            if segments[i].end > a:
-                break
+        first = i
+        while i < len(segments) and segments[i].end <= a:  # the runs before the paragraphs, whole
             i += 1
+        if first < i:
+            take(max(segments[first].start, pos), segments[first].end, segments[first].lang)
+            out += segments[first + 1:i]
+        if i < len(segments) and segments[i].start < a:  # the run the first paragraph starts in
+            take(max(segments[i].start, pos), a, segments[i].lang)
         part = without_urls(text[a:b])
         if a == 0 and doc.lang_before is None and not _TOKEN.search(fold(part)):
             return None  # lines without letters at the start take the language after them
-        found = segment(part, detect, runs[-1][2] if runs else doc.lang_before, fold)
-        if b < len(text) and found and found[-1].lang != segments[bisect_right(starts, b - 1) - 1].lang:
+        found = segment(part, detect, out[-1].lang if out else doc.lang_before, fold)
+        if b < len(text) and found and found[-1].lang != segments[
+                bisect_right(segments, b - 1, key=_START) - 1].lang:
             return None  # the paragraphs after it may read differently
         for r in found:
             take(a + r.start, a + r.end, r.lang)
         pos = b
         while i < len(segments) and segments[i].end <= b:
             i += 1
-    for seg in segments[i:]:
-        take(max(seg.start, pos), seg.end, seg.lang)
-    return merge_runs(runs)
+    if i < len(segments):
+        take(max(segments[i].start, pos), segments[i].end, segments[i].lang)
+        out += segments[i + 1:]
+    return out
+
+
+_START = attrgetter("start")
 
 
 def english_or_other() -> Detector:
