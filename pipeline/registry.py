@@ -18,8 +18,10 @@ STAGES = (
     markup,  # Markdown/HTML: protect everything but prose; spam hidden in the markup
     invisible,  # zero-width and control characters, line ends, trailing and blank lines
     structure,  # paragraphs, headings, metadata; re-join lines broken mid-sentence
-    segment,  # zh / en / other runs, clause by clause
     spam,  # injected betting spam: removed (or masked, or flagged) span by span
+    # After spam: the runs are found once, on the text without it (found before, they had to be found
+    # again where spam was taken out: the punctuation stage's largest cost).
+    segment,  # zh / en / other runs, clause by clause
     width,  # full-width letters, digits and symbols to half-width
     numbers,  # 5。780 decimal points; flags 万 converted into mixed separators
     punctuation,  # marks, quotes and brackets in the convention of their language run

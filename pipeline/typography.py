@@ -207,12 +207,13 @@ class LangIndex:
 KEEP_LANGUAGES = frozenset({"width", "numbers", "punctuation", "spacing", "variant"})
 
 
-def runs_for(doc: Document, relabel: Callable[[Document, Callable], None] | None) -> LangIndex:
+def runs_for(doc: Document, relabel: Callable[[Document], None] | None) -> LangIndex:
     """The runs of ``doc`` as they stand, for a rule to read: those of the segment stage, carried through
-    the normalization stages' edits, or found again where a stage that changes words (spam) has edited
-    the text since (``relabel``: ``segment.setup_refresh``)."""
+    the normalization stages' edits. The segment stage runs after every stage that changes words but
+    terms and translate (which run the stages again over what they wrote, pipeline/polish.py), so the
+    runs are found again (``relabel``: the segment stage's run) only if a stage out of that order did."""
     if relabel is not None and doc.segments and any(map(_changes_language, doc.changes[doc.segmented_at:])):
-        relabel(doc, _changes_language)
+        relabel(doc)
     return LangIndex(doc.segments, len(doc.text))
 
 

@@ -65,7 +65,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     doubled = _doubled_pattern(conv)
     finder = mark_finder(conv)
     heading = load_patterns()[1]
-    relabel = segment.setup_refresh(options) if options.enabled(segment.NAME) else None
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
     quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
               for zo, zc, en, also in conv.quotes]
     brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)

@@ -36,8 +36,6 @@ again takes the same decisions (the invariant behind the idempotence law; tests/
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from operator import attrgetter
 from typing import Callable
 
 import regex
@@ -114,106 +112,6 @@ def setup(options: Options) -> Callable[[Document], None]:
         doc.segmented_at = len(doc.changes)
 
     return run
-
-
-def setup_refresh(options: Options) -> Callable[[Document, Callable], None]:
-    """The runs found again after edits that may change a language (``refresh(doc, changed)``, where
-    ``changed(change)`` says which of the changes since the runs were found can): only the paragraphs
-    those changes touched are read again.
-
-    A paragraph's runs depend on its own text and on the language before it, nothing else: no token,
-    clause or run crosses a blank line (the ownership cut between two paragraphs falls after the blank
-    lines, where large files are cut into pieces, docs/batch.md). So a paragraph read alone with the
-    language before it gets the runs the whole document gives it, and the paragraphs after it keep theirs
-    as long as it ends in the language it ended in before. Otherwise, and in Markdown and HTML (whose
-    prose view is the whole document's), the whole text is read again."""
-    run = setup(options)
-    detect = english_or_other() if options.enabled(DETECT_OTHER) else None
-    fold = form_fold(options.rules)
-
-    def refresh(doc: Document, changed: Callable) -> None:
-        if not doc.segments or doc.format != "text":
-            run(doc)
-            return
-        spans = doc.spans_of_changes(doc.segmented_at, changed)
-        if spans:
-            segments = _refreshed(doc, spans, detect, fold)
-            if segments is None:
-                run(doc)
-                return
-            doc.segments = segments
-        doc.segmented_at = len(doc.changes)
-
-    return refresh
-
-
-_PARAGRAPH_END = re.compile(r"\n(?:[^\S\n]*\n)+")  # the blank lines after a paragraph: it ends after them
-
-
-def _refreshed(doc: Document, spans: list[tuple[int, int]], detect, fold) -> list[Segment] | None:
-    """The runs with the paragraphs around ``spans`` read again, or None when the whole text must be."""
-    text, segments = doc.text, doc.segments
-    ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
-    # Paragraphs [a, b): from a paragraph start to the next one; a span at a paragraph's edge takes the
-    # paragraph before as well.
-    regions: list[list[int]] = []
-    for s, e in spans:
-        k = bisect_right(ends, s - 1) if s > 0 else 0
-        a = ends[k - 1] if k else 0
-        k = bisect_right(ends, e)
-        b = ends[k] if k < len(ends) else len(text)
-        if regions and a <= regions[-1][1]:
-            regions[-1][1] = max(regions[-1][1], b)
-        else:
-            regions.append([a, b])
-    # Lines without letters at the start of a document take the language after them: when nothing before
-    # the first paragraph read again has letters, it is read from the start.
-    a = regions[0][0]
-    if 0 < a and doc.lang_before is None and not _TOKEN.search(fold(without_urls(text[:a]))):
-        regions[0][0] = 0
-    # The new partition, in order: the runs outside the paragraphs are the old ones, taken as they are
-    # (rebuilding every run of a piece cost as much as reading a tenth of it again); only where a run
-    # is cut, or meets a new one of its language, is one made or stretched (as ``merge_runs`` would).
-    out: list[Segment] = []
-
-    def take(start: int, end: int, lang: str) -> None:
-        if end <= start:
-            return
-        if out and out[-1].lang == lang and out[-1].end == start:
-            out[-1].end = end
-        else:
-            out.append(Segment(start, end, lang))
-
-    i = 0  # the next run of ``segments`` not yet taken or passed
-    pos = 0  # where ``out`` ends
-    for a, b in regions:
-        first = i
-        while i < len(segments) and segments[i].end <= a:  # the runs before the paragraphs, whole
-            i += 1
-        if first < i:
-            take(max(segments[first].start, pos), segments[first].end, segments[first].lang)
-            out += segments[first + 1:i]
-        if i < len(segments) and segments[i].start < a:  # the run the first paragraph starts in
-            take(max(segments[i].start, pos), a, segments[i].lang)
-        part = without_urls(text[a:b])
-        if a == 0 and doc.lang_before is None and not _TOKEN.search(fold(part)):
-            return None  # lines without letters at the start take the language after them
-        found = segment(part, detect, out[-1].lang if out else doc.lang_before, fold)
-        if b < len(text) and found and found[-1].lang != segments[
-                bisect_right(segments, b - 1, key=_START) - 1].lang:
-            return None  # the paragraphs after it may read differently
-        for r in found:
-            take(a + r.start, a + r.end, r.lang)
-        pos = b
-        while i < len(segments) and segments[i].end <= b:
-            i += 1
-    if i < len(segments):
-        take(max(segments[i].start, pos), segments[i].end, segments[i].lang)
-        out += segments[i + 1:]
-    return out
-
-
-_START = attrgetter("start")
 
 
 def english_or_other() -> Detector:

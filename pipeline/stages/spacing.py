@@ -70,7 +70,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     rules = {rule for rule in RULES if options.enabled(rule)}
     digit_spacing = options.digit_spacing
-    relabel = segment.setup_refresh(options) if options.enabled(segment.NAME) else None
+    relabel = segment.setup(options) if options.enabled(segment.NAME) else None
 
     def run(doc: Document) -> None:
         protect_urls(doc)

@@ -82,12 +82,13 @@ def setup(options: Options) -> Callable[[Document], None]:
                 _apply_repairs(doc, points, partial(_odd_space_edits, odd_space))
 
     def run(doc: Document) -> None:
+        start = len(doc.changes)
         remove_or_mask(doc)
         # The structure stage decided on the lines as they were: a removal can take a line's heading
         # marker (``1、《…》``) or empty a line, and cleaning the output again would join differently.
         # It decides again on the lines as they are, and anything its joins bring together is looked at.
         for _ in range(MAX_ROUNDS):
-            if restructure is None or not any(c.stage == NAME for c in doc.changes[doc.segmented_at:]):
+            if restructure is None or not any(c.stage == NAME for c in doc.changes[start:]):
                 break
             first = len(doc.changes)
             restructure(doc)
