@@ -203,6 +203,12 @@ FOUND_IN_MARKUP = [
     ("html", "亚搏体育app。http://&p爱", "punct-width 。 → . "),
     ("markdown", "欧洲杯下注平台档http://_s;", "punct-width ； → ;"),
     ("markdown", '"http\u2060://www.i注', 'quotes " → “'),
+    # Would-be tags that the Markdown parser did not take: a space inserted (`<div 发 style=...>`), a
+    # quote converted (`<a f=n“>`) or an invisible character removed (`<div`) made an HTML block or inline
+    # HTML of them on the second cleaning. Kept as they are, up to their `>`.
+    ("markdown", '<div发style="display:none"><a href=www.g>欧洲杯下注平台</a></div>', "hidden-link-spam"),
+    ("markdown", '<a f=n">2空', "digit-spacing"),
+    ("markdown", '<di\u200bv style="display:none"><a href=http://w>欧洲杯下注平台</a></div>', "hidden-link-spam"),
 ]
 
 
