@@ -104,11 +104,13 @@ def protect_urls(doc: Document) -> None:
         doc.protect(spans)
 
 
-def without_urls(text: str) -> str:
+def without_urls(text: str, source: str | None = None) -> str:
     """``text`` with every URL and e-mail address blanked (same length): how the segment stage reads it,
     whether the normalization stages have protected the URLs yet or not, so that the runs are the same
-    before and after (``www.leyu88.com，`` must not end an English clause on one run and not the next)."""
-    spans = url_spans(text)
+    before and after (``www.leyu88.com，`` must not end an English clause on one run and not the next).
+    ``source``: the text to find them in, when ``text`` is a view of it with markup blanked (found in the
+    view, ``http://&p`` would end at the blanked reference, and not where ``protect_urls`` ends it)."""
+    spans = url_spans(text if source is None else source)
     if not spans:
         return text
     pieces, pos = [], 0

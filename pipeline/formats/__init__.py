@@ -56,19 +56,23 @@ class Layout:
 
 
 # A bare URL in prose (a URL in link syntax is markup already). One character class, no nesting.
-_URL = regex.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'`\p{Han}，。、；：？！（）《》【】「」“”‘’]+", regex.I)
+_URL = regex.compile(r"(https?://|ftp://|www\.)[^\s<>\"'`\p{Han}，。、；：？！（）《》【】「」“”‘’]+", regex.I)
 _URL_TAIL = ".,;:!?)]}'\""
 
 
 def bare_urls(text: str, spans: Iterable[Span]) -> list[Span]:
-    """URLs written as plain text inside prose spans (never edited: a URL is not prose)."""
+    """URLs written as plain text inside prose spans (never edited: a URL is not prose). What trails a
+    URL (``.,)``) is not part of it, and a scheme with nothing after it (``(http://)``) is no URL: the
+    brackets around it may become ``（）``, which the pattern stops at, and the next cleaning must read
+    the same prose."""
     found = []
     for s, e in spans:
         for m in _URL.finditer(text, s, e):
             end = m.end()
             while end > m.start() and text[end - 1] in _URL_TAIL:
                 end -= 1
-            found.append((m.start(), end))
+            if end > m.start() + len(m.group(1)):
+                found.append((m.start(), end))
     return found
 
 

@@ -45,6 +45,7 @@ HTML_LOOKALIKES = "＜＞＆"
 QUOTE_LOOKALIKES = "\"'＂＇“”‘’„‟‚‛"
 _SPACE = " \t\n\r\f"
 _NEWLINE = re.compile("\n")  # html.parser counts lines by LF only
+_BROKEN_TAG = re.compile("<[a-zA-Z/!?].")  # a text token starting so: a tag start the tokenizer gave up on
 
 
 @dataclass
@@ -101,8 +102,10 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for i, (kind, start, tag, attrs, data) in enumerate(raw):
         end = raw[i + 1][1] if i + 1 < len(raw) else len(text)
-        if kind == "data" and text[start:end] != data:
-            kind = "other"  # something the tokenizer consumed silently: not prose
+        if kind == "data" and (text[start:end] != data or _BROKEN_TAG.match(text, start, end)):
+            # Something the tokenizer consumed silently, or a tag it could not read (``<a href="x>``, a
+            # quote never closed) and gave as text: not prose (an edit of its quote would make it a tag).
+            kind = "other"
         tokens.append(Token(kind, start, end, tag, attrs, data))
     if tokens and tokens[0].start > 0:
         tokens.insert(0, Token("other", 0, tokens[0].start))
@@ -317,6 +320,13 @@ def _layout_free(text: str, s: int, e: int) -> list[Span]:
     return out
 
 
+def _markup_starts(text: str, prose: list[Span]) -> list[Span]:
+    """Each ``<`` and ``&`` of the prose with the character after it: ``<`` before a letter, ``/``, ``!`` or
+    ``?`` starts a tag, ``&`` before a name a reference, so an edit of that character (``<\ufeff/a>`` with
+    its invisible character removed, ``&ａｍｐ;`` in ASCII) would turn text into markup."""
+    return [(s, s + 2) for s, _ in chars_in(text, prose, "<&")]
+
+
 def _references(text: str, s: int, e: int) -> list[Span]:
     """Character references inside an attribute value (``&amp;``, ``&#8220;``): kept as written."""
     out = []
@@ -352,7 +362,7 @@ def html_layout(text: str) -> Layout:
     b = _build(text, tokenize(text))
     layout = b.layout
     prose = normalize(b.prose)
-    layout.prose = subtract(prose, chars_in(text, prose, HTML_LOOKALIKES))
+    layout.prose = subtract(prose, chars_in(text, prose, HTML_LOOKALIKES) + _markup_starts(text, prose))
     layout.blocks.sort(key=lambda bl: (bl.start, bl.end))
     return layout
 

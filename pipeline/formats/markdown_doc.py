@@ -182,10 +182,27 @@ def markdown_layout(md: MarkdownIt, text: str) -> Layout:
         elif tok.type == "front_matter" and tok.map:
             _front_matter(text, lines, tok.map, layout, prose)
     prose = normalize(prose)
-    prose = subtract(prose, bare_urls(text, prose) + chars_in(text, prose, MARKDOWN_LOOKALIKES))
+    prose = subtract(prose, bare_urls(text, prose) + chars_in(text, prose, MARKDOWN_LOOKALIKES)
+                     + _near_markup(text, prose))
     layout.prose = prose
     layout.blocks.sort(key=lambda b: (b.start, b.end))
     return layout
+
+
+_TAG_LIKE = regex.compile(r"<[A-Za-z/!?][^<>\n]*+>")
+
+
+def _near_markup(text: str, prose: list[Span]) -> list[Span]:
+    """Prose that an edit could turn into markup, kept as it is: a ``<`` or ``&`` with the character after
+    it (``< div>`` without its space is a tag, ``&\u200bamp;`` without its invisible character a
+    reference), and a would-be tag the parser did not take (``<div发style="display:none">``, ``<a f=n">``)
+    up to its ``>`` on the line: a space inserted, a quote converted or a word removed inside it would
+    make it an HTML block or inline HTML on the next cleaning."""
+    out = []
+    for s, _ in chars_in(text, prose, "<&"):
+        m = _TAG_LIKE.match(text, s) if text[s] == "<" else None
+        out.append((s, m.end() if m else s + 2))
+    return out
 
 
 def _inline_layout(text: str, lines: _Lines, tok: Token, opener: Token, frame: _Frame, layout: Layout,

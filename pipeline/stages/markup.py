@@ -45,6 +45,8 @@ NAME = "markup"
 CONTEXT = "paragraph"
 RULES = ("hidden-link-spam", "spam-link", "link-anchor-restore", "link-anchor-spam")
 FORMATS = ("markdown", "html")
+# Each round removes markup or restores spam anchors for good, so the rounds end; this only bounds them.
+_MAX_ROUNDS = 8
 
 # Markdown syntax that a restored anchor must not carry (it would become markup).
 _MARKDOWN_SYNTAX = regex.compile(r"[\[\]*_`<>\\!|]")
@@ -60,28 +62,42 @@ def setup(options: Options) -> Callable[[Document], None]:
     def run(doc: Document) -> None:
         if doc.format not in FORMATS:
             return
-        layout = markdown_layout(md, doc.text) if doc.format == "markdown" else html_layout(doc.text)
+        layout = _parse(md, doc.format, doc.text)
+        if signals is not None:
+            layout = remove_markup_spam(doc, layout)
+        # The later stages edit the prose as the next cleaning will read it: after a removal here (the
+        # line of a hidden element in Markdown becomes a paragraph) the page was read again.
         doc.protect(complement(layout.prose, len(doc.text)))
         doc.blocks = layout.blocks
-        if signals is None:
-            doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references,
-                                       list(doc.protected))
-            return
+        # What markup-check compares the end result with.
+        doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), layout.regions, layout.references,
+                                   list(doc.protected))
+
+    def remove_markup_spam(doc: Document, layout: Layout) -> Layout:
+        """Apply (or flag) the spam found in the markup; after edits the page is read again and judged
+        again, as cleaning the output would, until nothing is left to do. Returns the last layout."""
         edits, flags, keep = markup_spam(doc.text, doc.format, layout, signals, on)
+        rounds = 0
+        while edits and not flag_only and rounds < _MAX_ROUNDS:
+            # removing a whole element or link removes markup: this stage owns the markup
+            doc.apply(NAME, edits, respect_protected=False)
+            layout = _parse(md, doc.format, doc.text)
+            edits, flags, keep = markup_spam(doc.text, doc.format, layout, signals, on)
+            rounds += 1
         for rule, start, end, message in flags:
             doc.flag(NAME, rule, start, end, message)
-        doc.protect(keep)
         if flag_only:
             for e in edits:
                 doc.flag(NAME, e.rule, e.start, e.end, f"spam in the markup ({e.score:.2f}): would be "
                          f"{'removed' if not e.after else 'rewritten'}: {_short(doc.text[e.start:e.end])}")
-        else:  # removing a whole element or link removes markup: this stage owns the markup
-            doc.apply(NAME, edits, respect_protected=False)
-        # What markup-check compares the end result with (the removals above change no line but their own).
-        doc.stats[PARSED] = Parsed(doc.text, len(doc.changes), _regions_after(layout.regions, doc),
-                                   layout.references, list(doc.protected))
+        doc.protect(keep)
+        return layout
 
     return run
+
+
+def _parse(md, fmt: str, text: str) -> Layout:
+    return markdown_layout(md, text) if fmt == "markdown" else html_layout(text)
 
 
 def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,
@@ -131,11 +147,6 @@ def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,
                 keep.append(link.title_span)
     edits.sort(key=lambda e: (e.start, e.end))
     return _non_overlapping(edits), flags, keep
-
-
-def _regions_after(regions: list, doc: Document) -> list:
-    """The top-level blocks' lines, unless a removal here took whole lines (then: none, check it all)."""
-    return [] if any(c.stage == NAME and "\n" in c.before for c in doc.changes) else regions
 
 
 def _outermost(hidden: list[Hidden]) -> list[Hidden]:

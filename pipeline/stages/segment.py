@@ -108,7 +108,7 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         # Markup, code and URLs read as blanks: a tag or an address is not an English word.
-        doc.segments = segment(without_urls(doc.prose_view()), detect, doc.lang_before, fold)
+        doc.segments = segment(without_urls(doc.prose_view(), doc.text), detect, doc.lang_before, fold)
         doc.segmented_at = len(doc.changes)
 
     return run
