@@ -38,7 +38,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
-from .textview import NormalizedView, dropping, normalize_char, normalized_view
+from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
 SIGNAL_KEYS = {"name", "family", "role", "weight", "words", "pattern", "note"}
@@ -337,6 +337,15 @@ class Detector:
         self.patterns = [(BoundedPattern(regex.compile(s.pattern), s.origin), s) for s in rules.signals if s.pattern]
         normalized_view("")  # build the normalization tables now, not on the first document
         self.closing = {m[0]: m[1] for m in self.settings.title_marks}
+        # Where a word of the quick test can never lie across: a line break, and ``。`` when no word holds
+        # one. The text between two of them (a *stretch*, see ``stretches``) holds a word of the test or
+        # not whatever lies outside it, so that a second look at an edited text needs the test only
+        # where the edits are and where the first look found such words (``scan_sites``).
+        probe_words = [*plain, *joined]
+        marks = [m for m in ("\n", "。") if not any(m in w for w in probe_words)]
+        self.cuts = "".join(sorted(set().union(*map(sources, marks)))) if "\n" in marks else ""
+        self._cuts_in_view = re.compile("[" + re.escape("".join(marks)) + "]") if self.cuts else None
+        self._cuts_in_text = re.compile("[" + re.escape(self.cuts) + "]") if self.cuts else None
 
     # -- public ------------------------------------------------------------------------------
 
@@ -347,14 +356,49 @@ class Detector:
     def scan(self, text: str, threshold: float | None = None) -> tuple[list[SpamHit], bool]:
         """``find``, and whether the view holds an anchor word at all: without one nothing in the text
         can score (every anchor makes a candidate, a phrase or a promotion, and nothing else does)."""
-        threshold = self.settings.threshold if threshold is None else threshold
         base = normalized_view(text)
         if not self._may_hold_anchor(base.text):
             return [], False
+        return self._judge(base, threshold)
+
+    def _judge(self, base: NormalizedView, threshold: float | None) -> tuple[list[SpamHit], bool]:
+        threshold = self.settings.threshold if threshold is None else threshold
         view = _view(base)
         candidates = self._candidates(view.text)
         chosen = _select([c for c in candidates if c.score >= threshold])
         return self._hits(view, chosen), bool(candidates)
+
+    def scan_sites(self, text: str, threshold: float | None = None
+                   ) -> tuple[list[SpamHit], bool, list[tuple[int, int]]]:
+        """``scan``, and the stretches of ``text`` (``stretches``) that hold a word of the quick test
+        (``may_hold_anchor``), in order: a text none of whose stretches holds one after an edit, in those
+        the edit touched (``may_hold_anchor`` of each) or those kept from this look, has nothing to find.
+        Needs ``cuts`` (else no stretch is known and every look is a whole one)."""
+        base = normalized_view(text)
+        sites = self._sites(text, base.text)
+        if not sites:
+            return [], False, []
+        return (*self._judge(base, threshold), sites)
+
+    def stretches(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The stretches of ``text`` around each of ``spans``, as one span each: from the cut before its
+        start to the first at or after its end, both cuts included (a word of the quick test lies between
+        two cuts, and whether a Latin one is whole depends on the characters around it, the cuts at most)."""
+        # Searched for near each span, the line break first and the others within its line (a scan of the
+        # whole text for them cost more than all the rest).
+        others = [c for c in self.cuts if c != "\n" and c in text]
+        n = len(text)
+        out = []
+        for start, end in spans:
+            before = text.rfind("\n", 0, start)
+            after = text.find("\n", end)
+            after = n if after < 0 else after
+            for c in others:
+                before = max(before, text.rfind(c, before + 1, start))
+                i = text.find(c, end, after)
+                after = i if i >= 0 else after
+            out.append((max(before, 0), min(after + 1, n)))
+        return out
 
     def score(self, text: str) -> float:
         """The best score of any candidate span in ``text`` (0.0 when nothing looks like spam)."""
@@ -388,6 +432,33 @@ class Detector:
         if self.probe_joined is not None:
             return bool(self.probe_joined.find_matches_as_indexes(s.replace(" ", "").replace("\t", "").replace("、", ",")))
         return False
+
+    def _sites(self, text: str, s: str) -> list[tuple[int, int]]:
+        """The stretches of ``text`` (whose normalized view is ``s``) holding a word of the quick test, as
+        ``_may_hold_anchor`` finds them, but every one (nonempty exactly when it says True)."""
+        found: list[tuple[str, list[int]]] = []  # (the text searched, where words start in it)
+        if self.probe_plain is not None:
+            automaton, words = self.probe_plain
+            starts = [start for index, start, end in automaton.find_matches_as_indexes(s, overlapping=True)
+                      if _whole(words[index], s, start, end)]
+            found.append((s, starts))
+        if self.probe_joined is not None:
+            joined = s.replace(" ", "").replace("\t", "").replace("、", ",")
+            # (Standard matches do not overlap: a word left out overlaps one found, in the same stretch.)
+            found.append((joined, [start for _, start, _ in self.probe_joined.find_matches_as_indexes(joined)]))
+        if not any(starts for _, starts in found):
+            return []
+        if self._cuts_in_view is None:
+            return [(0, len(text))]
+        # The k-th stretch of the searched text is the k-th of ``text``: every cut of ``text`` is one
+        # character of the view (``textview.sources``), and taking spaces out keeps them.
+        stretches: set[int] = set()
+        for searched, starts in found:
+            if starts:
+                cuts = [m.start() for m in self._cuts_in_view.finditer(searched)]
+                stretches.update(bisect_right(cuts, p) for p in starts)
+        cuts = [m.start() for m in self._cuts_in_text.finditer(text)]
+        return [(cuts[k - 1] if k else 0, cuts[k] + 1 if k < len(cuts) else len(text)) for k in sorted(stretches)]
 
     def _hits(self, view: NormalizedView, chosen: list[_Candidate]) -> list[SpamHit]:
         text = view.original
