@@ -284,7 +284,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # ``5.780``) and at one or two ASCII dots not inside a word or number (``www.x.com``, ``5.780``; three or
 # more are an ellipsis, ……, the mask marker 〔…〕). The punctuation stage turns 。 into . the other way
 # round only where both end a sentence here. Closing quotes go with the end; a line end ends one too.
-_SENTENCE_MARK = re.compile(r"(?=[!?.。])([!?]+|\.+|。+)[\"'”’」』)]*")  # (the lookahead: a scan 3x faster)
+# (``regex`` scans for the marks 1.8x faster than ``re`` here, the lookahead makes ``re`` 3x faster.)
+_SENTENCE_MARK = regex.compile(r"(?=[!?.。])([!?]+|\.+|。+)[\"'”’」』)]*")
 _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
 _OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")

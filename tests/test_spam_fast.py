@@ -118,3 +118,11 @@ def test_the_sites_are_where_the_quick_test_finds_a_word(text):
     cut = _DETECTOR.stretches(text, [(0, 0)])[0][1]
     assert cut == len(text) or text[cut - 1] in _DETECTOR.cuts
 
+
+@given(_second_look_text)
+def test_the_sentence_marks_are_those_re_finds(text):
+    """The sentence-end scan runs on ``regex`` (faster here); ``re`` with the same pattern is the reference."""
+    pattern = spam_module._SENTENCE_MARK.pattern
+    text = normalized_view(text).text
+    assert [m.span(1) + m.span() for m in spam_module._SENTENCE_MARK.finditer(text)] == \
+        [m.span(1) + m.span() for m in re.finditer(pattern, text)]
