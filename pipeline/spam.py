@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 import regex
-from ahocorasick_rs import AhoCorasick, MatchKind
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
@@ -329,7 +329,7 @@ class Detector:
         plain = sorted(w for w in anchors if _PLAIN_WORD.fullmatch(w))
         joined = sorted({w.replace(" ", "").replace("\t", "") for w in anchors} - set(plain))
         self.probe_plain = (AhoCorasick(plain), plain) if plain else None
-        self.probe_joined = AhoCorasick(joined) if joined else None  # (a word is never blank: checked on loading)
+        self.probe_joined = _automaton(joined, MatchKind.Standard) if joined else None  # (no word is blank)
         # Patterns run one by one, and only over the sentences that hold an anchor: compiled apart, each
         # keeps its own first-character scan (one alternation of the five shipped patterns ran at
         # 1.6 MB/s, the five apart at 35-165 MB/s each).
@@ -832,6 +832,19 @@ def _any_whole(automaton: AhoCorasick, words: list[str], s: str) -> bool:
                for index, start, end in automaton.find_matches_as_indexes(s, overlapping=True))
 
 
+# Rule words up to this many bytes in all are matched by a DFA: 2.4x faster than the library's default
+# automaton on the seed (the shipped words take 4 ms to build). A DFA grows with the words, so a user's
+# very long list gets the default one.
+DFA_LIMIT = 200_000
+
+
+def _automaton(words: list[str], kind: MatchKind) -> AhoCorasick:
+    size = sum(len(w.encode("utf-8")) for w in words)
+    if size <= DFA_LIMIT:
+        return AhoCorasick(words, matchkind=kind, implementation=Implementation.DFA)
+    return AhoCorasick(words, matchkind=kind)
+
+
 class _Words:
     """An automaton over words, with the signal of each."""
 
@@ -839,7 +852,7 @@ class _Words:
         pairs = list(items)
         self.words = [w for w, _ in pairs]
         self.signals = [s for _, s in pairs]
-        self.automaton = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest) if pairs else None
+        self.automaton = _automaton(self.words, MatchKind.LeftmostLongest) if pairs else None
 
 
 def _families(s: str, hits: list[Hit]) -> dict[str, tuple[float, str]]:

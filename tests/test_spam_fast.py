@@ -126,3 +126,20 @@ def test_the_sentence_marks_are_those_re_finds(text):
     text = normalized_view(text).text
     assert [m.span(1) + m.span() for m in spam_module._SENTENCE_MARK.finditer(text)] == \
         [m.span(1) + m.span() for m in re.finditer(pattern, text)]
+
+
+@given(st.lists(st.one_of(piece, st.sampled_from(_AROUND + ["下注意", "赌球网", "开云见日", "新澳門", "开云集团"])),
+                max_size=30).map("".join))
+def test_the_automata_match_what_the_default_automaton_matches(text):
+    """The detector's word automata are DFAs (``_automaton``): the library's default one is the reference."""
+    from ahocorasick_rs import AhoCorasick, MatchKind
+
+    view = spam_module._view(normalized_view(text)).text
+    for words in (_DETECTOR.words, _DETECTOR.anchor_words):
+        reference = AhoCorasick(words.words, matchkind=MatchKind.LeftmostLongest)
+        assert words.automaton.find_matches_as_indexes(view) == reference.find_matches_as_indexes(view)
+    anchors = [w for w, s in _DETECTOR.by_word.items() if s.role == "anchor"]
+    plain = {w for w in anchors if spam_module._PLAIN_WORD.fullmatch(w)}
+    reference = AhoCorasick(sorted({w.replace(" ", "").replace("\t", "") for w in anchors} - plain))
+    joined = normalized_view(text).text.replace(" ", "").replace("\t", "")
+    assert _DETECTOR.probe_joined.find_matches_as_indexes(joined) == reference.find_matches_as_indexes(joined)
