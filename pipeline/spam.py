@@ -533,13 +533,18 @@ class _Scan:
         self.closing = closing
         self._lines: dict[int, list[int]] = {}
         self._lines_of: Lines | None = None
+        self._against: dict[int, dict[str, tuple[float, str]]] = {}  # sentence start -> ``against_for``
 
     def windows(self, anchors: list[Hit]) -> list[tuple[int, int]]:
         """Where the other words and the patterns can matter: the sentences holding an anchor and the
         sentences around them (context), merged."""
         out: list[tuple[int, int]] = []
+        last = (0, 0)  # the sentence of the anchor before
+        n = len(self.s)
         for h in anchors:
-            ss, se = self.sentence(h.start)
+            if last[0] <= h.start < last[1] and self._next(last[1]) < n:
+                continue  # the same sentence: the same window (unless the text ends after it)
+            ss, se = last = self.sentence(h.start)
             ss = self.sentence(ss - 1)[0] if ss > 0 else ss
             se = self.sentence(self._next(se))[1] if self._next(se) < len(self.s) else max(se, h.end)
             if out and ss <= out[-1][1]:
@@ -570,9 +575,14 @@ class _Scan:
         """The sentence holding view offset ``pos``: ``[start, end)``, the end after its final mark
         (a line end is not part of the sentence)."""
         s = self.s
-        line_start, line_end = self._line(pos)
+        if self._lines_of is None:
+            self._lines_of = Lines(s)
+        breaks = self._lines_of.breaks  # (``Lines.around``, written out: this runs for every hit)
+        k = bisect_left(breaks, pos)
+        line_start = breaks[k - 1] + 1 if k else 0
         bounds = self._lines.get(line_start)
         if bounds is None:
+            line_end = breaks[k] if k < len(breaks) else len(s)
             bounds = [line_start]
             bounds += [m.end() for m in _SENTENCE_MARK.finditer(s, line_start, line_end)
                        if m.end() < line_end and _ends_sentence(s, m.start(), m.end(1))]
@@ -594,8 +604,11 @@ class _Scan:
 
     def against_for(self, start: int) -> dict[str, tuple[float, str]]:
         """Context families weighing against a span starting at ``start``: full weight in its sentence,
-        ``neighbour`` times the weight in the sentence before and after."""
+        ``neighbour`` times the weight in the sentence before and after (one dict per sentence, shared:
+        nobody changes it)."""
         ss, se = self.sentence(start)
+        if ss in self._against:
+            return self._against[ss]
         lo = self.sentence(ss - 1)[0] if ss > 0 else ss
         nxt = self._next(se)
         hi = self.sentence(nxt)[1] if nxt < len(self.s) else se
@@ -605,6 +618,7 @@ class _Scan:
             weight = h.signal.weight * factor
             if weight > out.get(h.signal.family, (0.0, ""))[0]:
                 out[h.signal.family] = (weight, self.s[h.start:h.end])
+        self._against[ss] = out
         return out
 
     # -- phrases -----------------------------------------------------------------------------

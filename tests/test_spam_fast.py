@@ -1,5 +1,6 @@
 """The spam stage's fast paths against the plain ones they replace: each must give the same result."""
 
+import bisect
 import itertools
 import re
 
@@ -143,3 +144,72 @@ def test_the_automata_match_what_the_default_automaton_matches(text):
     reference = AhoCorasick(sorted({w.replace(" ", "").replace("\t", "") for w in anchors} - plain))
     joined = normalized_view(text).text.replace(" ", "").replace("\t", "")
     assert _DETECTOR.probe_joined.find_matches_as_indexes(joined) == reference.find_matches_as_indexes(joined)
+
+
+# -- the sentence machinery: each window and each context once per sentence --------------------------
+
+def _plain_windows(scan, anchors):
+    """``_Scan.windows`` as first written: three sentence look-ups for every anchor."""
+    out = []
+    for h in anchors:
+        ss, se = scan.sentence(h.start)
+        ss = scan.sentence(ss - 1)[0] if ss > 0 else ss
+        se = scan.sentence(scan._next(se))[1] if scan._next(se) < len(scan.s) else max(se, h.end)
+        if out and ss <= out[-1][1]:
+            out[-1] = (out[-1][0], max(se, out[-1][1]))
+        else:
+            out.append((ss, se))
+    return out
+
+
+def _plain_sentence(s, pos):
+    """``_Scan.sentence`` as first written (the line found by ``Lines.around``)."""
+    line_start, line_end = spam_module.Lines(s).around(pos)
+    bounds = [line_start] + [m.end() for m in re.finditer(spam_module._SENTENCE_MARK.pattern, s[:line_end])
+                             if line_start <= m.start() and m.end() < line_end
+                             and spam_module._ends_sentence(s, m.start(), m.end(1))] + [line_end]
+    i = min(max(bisect.bisect_right(bounds, pos) - 1, 0), len(bounds) - 2)
+    return bounds[i], bounds[i + 1]
+
+
+SCAN_EXAMPLES = [
+    "警方破获案件。开云体育官网下注平台。彩票开奖\n下注平台。警方通报",
+    "开云体育。警方。警方破获，开云体育官网！bet365 下注app。\n\n九游娱乐,九游app,亚博体育官网",
+    "《2024欧洲杯下注平台》。竞彩开奖公告。开云集团。东亚搏击。www.leyu88.com注册即送58元彩金!",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_EXAMPLES)
+def test_windows_sentences_and_contexts_on_examples(text):
+    test_windows_sentences_and_contexts_are_those_of_the_plain_scan.hypothesis.inner_test(text)
+
+
+@given(_second_look_text)
+def test_windows_sentences_and_contexts_are_those_of_the_plain_scan(text):
+    view = spam_module._view(normalized_view(text)).text
+    hits = _DETECTOR._word_hits(view, _DETECTOR.words)
+    anchors = [h for h in hits if h.signal.role == "anchor"]
+    scan = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.closing)
+    assert scan.windows(anchors) == _plain_windows(spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.closing),
+                                                   anchors)
+    for pos in range(len(view) + 1):
+        assert scan.sentence(pos) == _plain_sentence(view, pos), pos
+    scan.add(sorted(hits))
+    for h in hits:  # every context twice (the second from the cache), and as first written
+        scan.against_for(h.start)
+        assert scan.against_for(h.start) == _plain_against(scan, h.start)
+
+
+def _plain_against(scan, start):
+    """``_Scan.against_for`` as first written (computed for every span)."""
+    ss, se = scan.sentence(start)
+    lo = scan.sentence(ss - 1)[0] if ss > 0 else ss
+    nxt = scan._next(se)
+    hi = scan.sentence(nxt)[1] if nxt < len(scan.s) else se
+    out = {}
+    for h in scan.against:
+        if lo <= h.start < hi:
+            weight = h.signal.weight * (1.0 if ss <= h.start < se else scan.settings.neighbour)
+            if weight > out.get(h.signal.family, (0.0, ""))[0]:
+                out[h.signal.family] = (weight, scan.s[h.start:h.end])
+    return out
