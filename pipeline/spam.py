@@ -343,7 +343,7 @@ class Detector:
         # not whatever lies outside it, so that a second look at an edited text needs the test only
         # where the edits are and where the first look found such words (``scan_sites``).
         probe_words = [*plain, *joined]
-        marks = [m for m in ("\n", "。") if not any(m in w for w in probe_words)]
+        marks = [m for m in ("\n", "。") if not any(m in w for w in probe_words) and _cuts_alike(m)]
         self.cuts = "".join(sorted(set().union(*map(sources, marks)))) if "\n" in marks else ""
         self.view_cuts = "".join(marks) if self.cuts else ""
 
@@ -792,6 +792,15 @@ class Lines:
 
 
 _LINE_BREAK = re.compile("\n")
+
+
+def _cuts_alike(mark: str) -> bool:
+    """Whether every character whose view holds ``mark`` is ``mark`` in the view (``textview.sources``)."""
+    try:
+        sources(mark)
+    except ValueError:
+        return False
+    return True
 
 
 def _positions(text: str, chars: str) -> list[int]:

@@ -4,11 +4,19 @@ import bisect
 import itertools
 import re
 
+import pytest
+from ahocorasick_rs import AhoCorasick, MatchKind
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline import Pipeline
 from pipeline import spam as spam_module
-from strategies import mixed_text, piece
+from pipeline.document import Document, replay
+from pipeline.options import Options
+from pipeline.spam import default_detector
+from pipeline.stages import spam as stage
+from pipeline.textview import normalized_view
+from strategies import SPAM, piece
 
 # The pattern of the spaces the detector's view drops, as it was first written (one space not after a
 # word or a dot and the spaces after it, or a run not followed by a word): the reference.
@@ -39,16 +47,6 @@ def test_the_drop_pattern_on_mixed_text(text):
 
 
 # -- a second look only where the changes are ------------------------------------------------------
-
-import pytest  # noqa: E402
-
-from pipeline import Pipeline  # noqa: E402
-from pipeline.document import Document, replay  # noqa: E402
-from pipeline.options import Options  # noqa: E402
-from pipeline.spam import default_detector  # noqa: E402
-from pipeline.stages import spam as stage  # noqa: E402
-from pipeline.textview import normalized_view  # noqa: E402
-from strategies import SPAM  # noqa: E402
 
 _DETECTOR = default_detector()
 
@@ -133,8 +131,6 @@ def test_the_sentence_marks_are_those_re_finds(text):
                 max_size=30).map("".join))
 def test_the_automata_match_what_the_default_automaton_matches(text):
     """The detector's word automata are DFAs (``_automaton``): the library's default one is the reference."""
-    from ahocorasick_rs import AhoCorasick, MatchKind
-
     view = spam_module._view(normalized_view(text)).text
     for words in (_DETECTOR.words, _DETECTOR.anchor_words):
         reference = AhoCorasick(words.words, matchkind=MatchKind.LeftmostLongest)
@@ -213,3 +209,13 @@ def _plain_against(scan, start):
             if weight > out.get(h.signal.family, (0.0, ""))[0]:
                 out[h.signal.family] = (weight, scan.s[h.start:h.end])
     return out
+
+
+def test_the_cuts_come_from_the_characters_the_view_writes_so():
+    from pipeline.textview import normalize_char, sources
+
+    assert sources("。") == {"。", "｡", "︒"} and sources("\n") == {"\n"}
+    assert all(normalize_char(c) == "。" for c in sources("。"))
+    with pytest.raises(ValueError):
+        sources("a")  # a cased letter: ``A`` is written ``a`` too
+    assert set(_DETECTOR.cuts) == {"\n", "。", "｡", "︒"}
