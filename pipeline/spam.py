@@ -384,20 +384,12 @@ class Detector:
         """The stretches of ``text`` around each of ``spans``, as one span each: from the cut before its
         start to the first at or after its end, both cuts included (a word of the quick test lies between
         two cuts, and whether a Latin one is whole depends on the characters around it, the cuts at most)."""
-        # Searched for near each span, the line break first and the others within its line (a scan of the
-        # whole text for them cost more than all the rest).
-        others = [c for c in self.cuts if c != "\n" and c in text]
-        n = len(text)
+        cuts = _positions(text, self.cuts)  # (once: a search from each span is quadratic on a long line)
         out = []
         for start, end in spans:
-            before = text.rfind("\n", 0, start)
-            after = text.find("\n", end)
-            after = n if after < 0 else after
-            for c in others:
-                before = max(before, text.rfind(c, before + 1, start))
-                i = text.find(c, end, after)
-                after = i if i >= 0 else after
-            out.append((max(before, 0), min(after + 1, n)))
+            i = bisect_left(cuts, start)  # the cuts before ``start``
+            j = bisect_left(cuts, end)  # the first cut at or after ``end``
+            out.append((cuts[i - 1] if i else 0, cuts[j] + 1 if j < len(cuts) else len(text)))
         return out
 
     def score(self, text: str) -> float:
