@@ -327,7 +327,9 @@ class Detector:
         # removal: that look cost half the stage's time on the seed.
         anchors = [w for w, s in self.by_word.items() if s.role == "anchor"]
         plain = sorted(w for w in anchors if _PLAIN_WORD.fullmatch(w))
-        joined = sorted({w.replace(" ", "").replace("\t", "") for w in anchors} - set(plain))
+        # (Every other word, even one whose spaces taken out make a plain one: ``bet 365`` is ``bet365`` in
+        # the text with every space taken out, never in the text itself.)
+        joined = sorted({w.replace(" ", "").replace("\t", "") for w in anchors if not _PLAIN_WORD.fullmatch(w)})
         self.probe_plain = (AhoCorasick(plain), plain) if plain else None
         self.probe_joined = _automaton(joined, MatchKind.Standard) if joined else None  # (no word is blank)
         # Patterns run one by one, and only over the sentences that hold an anchor: compiled apart, each
