@@ -175,3 +175,19 @@ def _nfkc_view(text: str) -> NormalizedView:
     pieces.append(text[pos:])
     return NormalizedView("".join(pieces).lower(), text, tuple(view_after), tuple(orig_after),
                           tuple(expansions))
+
+
+def sources(mark: str) -> frozenset[str]:
+    """The characters whose view holds ``mark``, a caseless character (no other character lower-cases
+    to one): ``。`` comes from ``。`` and the half-width ``｡``. Each one's view is ``mark`` alone, or
+    ``ValueError`` (a mark that some character's view holds among others cannot cut text into pieces
+    that the view cuts alike)."""
+    if not (len(mark) == 1 and mark.lower() == mark == mark.upper()):
+        raise ValueError(f"{mark!r} is not one caseless character")
+    _, mapping = _tables()
+    out = {ch for ch, view in mapping.items() if mark in view}
+    if mark not in mapping:
+        out.add(mark)
+    if any(normalize_char(ch) != mark for ch in out):
+        raise ValueError(f"a character's view holds {mark!r} among other characters")
+    return frozenset(out)

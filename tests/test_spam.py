@@ -288,6 +288,13 @@ def test_the_quick_test_never_misses_an_anchor(text):
         assert _DETECTOR._may_hold_anchor(base.text), view
 
 
+def test_a_latin_anchor_written_with_a_space_passes_the_quick_test():
+    """``bet 365`` (a word of its own, and ``bet365`` another): the test once took out the spaced form
+    because taking its space out gave the plain one, which the text with its spaces never holds."""
+    assert _DETECTOR._may_hold_anchor(normalized_view("bet 365").text)
+    assert [h.text for h in find_spam("bet 365体育官网")] == ["bet 365体育官网"]
+
+
 def test_the_quick_test_turns_english_and_plain_chinese_away(seed_text):
     """English words holding an anchor's letters (``eighth``: hth) and the seed without its spam."""
     assert not _DETECTOR._may_hold_anchor(normalized_view("In the eighth month, with the casinos' rivals").text)
