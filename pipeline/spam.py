@@ -80,6 +80,9 @@ class SpamRules:
     settings: Settings
     signals: tuple[Signal, ...]
     files: tuple[Path, ...]
+    # The quotes of the normalization rules (``[[quote]]``), each with all its forms as the view writes
+    # them (``“”"``, ``‘’'``): the punctuation stage decides which of them a quote becomes.
+    quotes: tuple[str, ...] = ()
 
 
 def load_rules(extra: Iterable[str | Path] = ()) -> SpamRules:
@@ -117,7 +120,16 @@ def load_rules(extra: Iterable[str | Path] = ()) -> SpamRules:
             signals[signal.name] = signal
     parsed = _parse_settings(settings, files)
     _check_signals(list(signals.values()), parsed.threshold)
-    return SpamRules(parsed, tuple(signals.values()), tuple(files))
+    return SpamRules(parsed, tuple(signals.values()), tuple(files), _quote_forms(extra))
+
+
+def _quote_forms(extra: Iterable[str | Path]) -> tuple[str, ...]:
+    """Each quote of the normalization rules with its forms (opening, closing, ASCII, others), as the
+    view writes them: ``“”"`` and ``‘’'`` with the shipped rules."""
+    from .typography import load_conventions  # (the normalization rules: read once, cached there)
+
+    return tuple("".join(dict.fromkeys(normalize_char(c) for c in (zo, zc, en, *also)))
+                 for zo, zc, en, also in load_conventions(extra).quotes)
 
 
 def _check_near_misses(path: Path, data: dict) -> None:
@@ -248,6 +260,10 @@ class _Candidate:
     structure: tuple[tuple[str, float], ...] = ()
     against: dict[str, tuple[float, str]] | None = None
     key: str = ""  # the phrase as written in the view, to find repetitions
+    # Where its first word starts: the position that places a phrase in its sentence. Not ``start``: a
+    # title's opening quote after ``。`` ends the sentence before when it reads as a closing one
+    # (``。”…“``), and the punctuation stage may turn it (``。“…”``); a word is in one sentence either way.
+    first: int = -1
 
     @property
     def score(self) -> float:
@@ -279,7 +295,9 @@ _SPACES_TO_DROP = re.compile(rf"[ \t](?:(?<![{_WORD_CHAR}.][ \t])[ \t]*+|[ \t]*+
 _PLAIN_WORD = re.compile(f"[{_WORD_CHAR}]+")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A paragraph ends at a blank line (a line of nothing but spaces counts: large files are cut into pieces
+# there, pipeline/stream.py), and nothing the detector finds or reads reaches past it.
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 # A sentence ends at ! ?, at 。 (not between digits: a decimal point that the numbers stage will make
 # ``5.780``) and at one or two ASCII dots not inside a word or number (``www.x.com``, ``5.780``; three or
 # more are an ellipsis, ……, the mask marker 〔…〕). The punctuation stage turns 。 into . the other way
@@ -339,7 +357,7 @@ class Detector:
         # did not catch fails the document it runs out of time on, not the batch (pipeline/rulepatterns.py).
         self.patterns = [(BoundedPattern(regex.compile(s.pattern), s.origin), s) for s in rules.signals if s.pattern]
         normalized_view("")  # build the normalization tables now, not on the first document
-        self.closing = {m[0]: m[1] for m in self.settings.title_marks}
+        self.title_pairs = _title_pairs(self.settings.title_marks, rules.quotes)
         # Where a word of the quick test can never lie across: a line break, and ``。`` when no word holds
         # one. The text between two of them (a *stretch*, see ``stretches``) holds a word of the test or
         # not whatever lies outside it, so that a second look at an edited text needs the test only
@@ -497,7 +515,7 @@ class Detector:
         anchors = [h for h in self._word_hits(s, self.anchor_words) if h.signal.role == "anchor"]
         if not anchors:
             return []
-        scan = _Scan(s, self.settings, self.closing)
+        scan = _Scan(s, self.settings, self.title_pairs)
         windows = scan.windows(anchors)
         hits = [h for ws, we in windows for h in self._word_hits(s, self.words, ws, we)]
         words = [(h.start, h.end) for h in hits]
@@ -520,27 +538,31 @@ class Detector:
 class _Scan:
     """One text's hits, sentences and candidates (view offsets)."""
 
-    def __init__(self, s: str, settings: Settings, closing: dict[str, str]):
+    def __init__(self, s: str, settings: Settings, title_pairs: frozenset[str]):
         self.s = s
         self.settings = settings
-        self.closing = closing
+        self.title_pairs = title_pairs
         self._lines: dict[int, list[int]] = {}
         self._lines_of: Lines | None = None
         self._against: dict[int, dict[str, tuple[float, str]]] = {}  # sentence start -> ``against_for``
+        self._breaks: tuple[list[int], list[int]] | None = None  # starts and ends of the paragraph breaks
 
     def windows(self, anchors: list[Hit]) -> list[tuple[int, int]]:
         """Where the other words and the patterns can matter: the sentences holding an anchor and the
-        sentences around them (context), merged."""
+        sentences around them in its paragraph (context), merged within a paragraph. A window never holds
+        a blank line: a pattern (``加微信\\s?...``) must not match across two paragraphs, which a large
+        file may give the stages as two pieces."""
         out: list[tuple[int, int]] = []
         last = (0, 0)  # the sentence of the anchor before
-        n = len(self.s)
+        pe = -1  # the end of that anchor's paragraph
         for h in anchors:
-            if last[0] <= h.start < last[1] and self._next(last[1]) < n:
-                continue  # the same sentence: the same window (unless the text ends after it)
+            if last[0] <= h.start < last[1] and self._next(last[1]) < pe:
+                continue  # the same sentence: the same window (unless the paragraph ends after it)
             ss, se = last = self.sentence(h.start)
-            ss = self.sentence(ss - 1)[0] if ss > 0 else ss
-            se = self.sentence(self._next(se))[1] if self._next(se) < len(self.s) else max(se, h.end)
-            if out and ss <= out[-1][1]:
+            ps, pe = self.paragraph(h.start)
+            ss = self.sentence(ss - 1)[0] if ss > ps else ss
+            se = self.sentence(self._next(se))[1] if self._next(se) < pe else max(se, h.end)
+            if out and ss <= out[-1][1]:  # (never across a paragraph break: neither window holds one)
                 out[-1] = (out[-1][0], max(se, out[-1][1]))
             else:
                 out.append((ss, se))
@@ -591,20 +613,31 @@ class _Scan:
             self._lines_of = Lines(self.s)
         return self._lines_of.around(pos)
 
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        """The paragraph holding view offset ``pos``: ``[start, end)`` between two blank-line runs (the
+        end before the line break that starts the run after it)."""
+        if self._breaks is None:
+            found = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(self.s)]
+            self._breaks = ([a for a, _ in found], [b for _, b in found])
+        starts, ends = self._breaks
+        i = bisect_right(ends, pos)  # the breaks ending at or before ``pos``
+        return (ends[i - 1] if i else 0), (starts[i] if i < len(starts) else len(self.s))
+
     def _next(self, se: int) -> int:
         """Where the sentence after one ending at ``se`` starts (past the line break)."""
         return se + 1 if se < len(self.s) and self.s[se] == "\n" else se
 
     def against_for(self, start: int) -> dict[str, tuple[float, str]]:
         """Context families weighing against a span starting at ``start``: full weight in its sentence,
-        ``neighbour`` times the weight in the sentence before and after (one dict per sentence, shared:
-        nobody changes it)."""
+        ``neighbour`` times the weight in the sentence before and after in its paragraph (one dict per
+        sentence, shared: nobody changes it)."""
         ss, se = self.sentence(start)
         if ss in self._against:
             return self._against[ss]
-        lo = self.sentence(ss - 1)[0] if ss > 0 else ss
+        ps, pe = self.paragraph(start)
+        lo = self.sentence(ss - 1)[0] if ss > ps else ss
         nxt = self._next(se)
-        hi = self.sentence(nxt)[1] if nxt < len(self.s) else se
+        hi = self.sentence(nxt)[1] if nxt < pe else se
         out: dict[str, tuple[float, str]] = {}
         for h in self.against[bisect_left(self.against_starts, lo):bisect_left(self.against_starts, hi)]:
             factor = 1.0 if ss <= h.start < se else self.settings.neighbour
@@ -627,8 +660,7 @@ class _Scan:
         st = self.settings
         # Repetitions count within a paragraph (text between blank lines): what a span's score depends on
         # never lies beyond its paragraph, so a large file cleaned piece by piece scores it the same.
-        blanks = [m.start() for m in _BLANK_LINE.finditer(self.s)] if phrases else []
-        keys = [(bisect_right(blanks, p.start), p.key) for p in phrases]
+        keys = [(self.paragraph(p.start)[0], p.key) for p in phrases]
         counts = Counter(k for k, p in zip(keys, phrases) if len(p.intent) >= st.repeat_min_families)
         for key, p in zip(keys, phrases):
             structure = list(p.structure)
@@ -639,7 +671,7 @@ class _Scan:
                 p.start, p.end = edge
                 structure.append(("edge", st.edge))
             p.structure = tuple(structure)
-            p.against = self.against_for(p.start)
+            p.against = self.against_for(p.first)
         return phrases
 
     def _joins(self, a: Hit, b: Hit) -> bool:
@@ -664,7 +696,8 @@ class _Scan:
         if title:
             start, end = title
             kind, structure = "title", (("title", self.settings.title),)
-        return _Candidate(start, end, kind, intent, bonus, structure, key=s[group[0].start:group[-1].end])
+        return _Candidate(start, end, kind, intent, bonus, structure, key=s[group[0].start:group[-1].end],
+                          first=group[0].start)
 
     def _title(self, start: int, end: int) -> tuple[int, int] | None:
         """The span with its marks when the phrase fills a 《title》 (spaces inside allowed)."""
@@ -675,7 +708,7 @@ class _Scan:
         j = end
         while j < len(s) and s[j] in " \t\u3000":
             j += 1
-        if i >= 0 and j < len(s) and self.closing.get(s[i]) == s[j]:
+        if i >= 0 and j < len(s) and s[i] + s[j] in self.title_pairs:
             return i, j + 1
         return None
 
@@ -738,7 +771,7 @@ class _Scan:
             signal_hits = sorted(inside + promos)
             intent = _families(self.s, signal_hits)
             structure = ()
-            if any(ss <= c.start < se and c.kind == "title" for c in phrases):
+            if any(ss <= c.first < se and c.kind == "title" for c in phrases):
                 structure = (("title", self.settings.title),)
             start, end = self._clauses(ss, se, signal_hits)
             out.append(_Candidate(start, end, "promotion", intent, 0.0, structure, self.against_for(ss)))
@@ -786,6 +819,19 @@ class Lines:
 
 
 _LINE_BREAK = re.compile("\n")
+
+
+def _title_pairs(marks: tuple[str, ...], quotes: tuple[str, ...]) -> frozenset[str]:
+    """The opening and closing mark of every title (``《》``), and any two forms of a quote that
+    makes titles (``“”``, ``""``, ``“"``, ``”“`` ...). The punctuation stage gives every quote its form and
+    direction afresh, pairing the quotes of a line by position (``“欧洲杯下注平台“`` becomes
+    ``“欧洲杯下注平台”``): a phrase between two forms of one quote is the title it will be in the output,
+    or the next run would find a title this one did not (the idempotence law)."""
+    pairs = set(marks)
+    for forms in quotes:
+        if any(m[0] in forms and m[1] in forms for m in marks):
+            pairs.update(a + b for a in forms for b in forms)
+    return frozenset(pairs)
 
 
 def _cuts_alike(mark: str) -> bool:

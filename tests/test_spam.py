@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pipeline import Pipeline
@@ -11,10 +11,11 @@ from pipeline.document import Document, replay
 from pipeline.options import Options
 from pipeline import spam as spam_module
 from pipeline.spam import default_detector, find_spam, score
+from pipeline.stream import boundary
 from pipeline.stages import spam as stage
 from pipeline.textview import normalized_view
 from spam_cases import CASES, evaluate, load_cases
-from strategies import mixed_text, piece
+from strategies import SPAM, mixed_text, piece
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -244,6 +245,9 @@ FLAG = Pipeline(spam="flag")
 
 
 @given(mixed_text)
+# Found by the fuzz profile: ``“ ... “`` made no title in the first run; the punctuation stage paired the
+# quotes (``“...”``) and the second run found the title.
+@example("警方破获\n“欧\u200b洲杯下注平台“")
 def test_mask_and_flag_keep_the_laws(text):
     masked = MASK.clean(text)
     assert replay(text, masked.changes) == masked.text
@@ -302,3 +306,70 @@ def test_the_quick_test_turns_english_and_plain_chinese_away(seed_text):
     assert _DETECTOR._may_hold_anchor(normalized_view("开 云 体 育").text)
     cleaned = Pipeline().clean(seed_text).text
     assert not _DETECTOR._may_hold_anchor(normalized_view(cleaned).text)
+
+
+# -- quotes the punctuation stage turns --------------------------------------------------------------
+
+# Police context: the phrase is spam only as a title. (input, removed, output in mask and remove mode)
+QUOTED = [
+    ("警方破获\n“欧\u200b洲杯下注平台“", "“欧洲杯下注平台“", "警方破获\n〔…〕", "警方破获\n"),  # (the invisible stage ran)
+    # ``。"`` read as a closing quote ended the sentence with 警方 (full weight against); the punctuation stage
+    # writes ``。“``, which opens the next sentence (half weight): the second run found the title.
+    ('警方破获。"欧洲杯下注平台"', '"欧洲杯下注平台"', "警方破获。〔…〕", "警方破获。"),
+]
+
+
+@pytest.mark.parametrize("mode", ["mask", "remove"])
+@pytest.mark.parametrize("text,removed,masked,cleaned", QUOTED)
+def test_a_title_in_quotes_is_judged_before_the_punctuation_stage_turns_them(mode, text, removed, masked, cleaned):
+    pipeline = Pipeline(spam=mode)
+    doc = pipeline.clean(text)
+    assert doc.text == (masked if mode == "mask" else cleaned)
+    assert [c.before for c in doc.changes if c.stage == "spam"][0] == removed
+    assert pipeline.clean(doc.text).changes == []
+
+
+@pytest.mark.parametrize("quotes", ["“”", "““", "”“", "””", "\"“", "\"\"", "＂＂", "‘’", "’‘", "''", "＇‘"])
+def test_any_two_forms_of_one_quote_make_a_title_as_the_punctuation_stage_will_write_them(quotes):
+    text = f"警方破获。{quotes[0]}欧洲杯下注平台{quotes[1]}"
+    hits = find_spam(text)
+    assert [(h.kind, h.text) for h in hits] == [("title", text[5:])]
+    normalized = Pipeline(spam="flag").clean(text).text  # the quotes as the punctuation stage writes them
+    assert [(h.kind, h.score) for h in find_spam(normalized)] == [(h.kind, h.score) for h in hits]
+
+
+def test_two_different_quotes_make_no_title():
+    assert find_spam("警方破获。“欧洲杯下注平台’") == []  # the punctuation stage never turns one into the other
+
+
+# -- paragraphs bound everything the detector finds ---------------------------------------------------
+
+PARAGRAPH_BREAKS = ["\n\n", "\n \n", "\n\u3000\n", "\n\t\n\n", "\n\x0c\n"]
+PROMOTION_PARTS = ["加微信", "微信：", "yabo88", "kf88888", "注册即送58元彩金", "www.leyu88.com", "官网", "体育",
+                   "下注平台", "警方", "，", "。", "！"]
+paragraph = st.lists(st.one_of(piece, st.sampled_from(SPAM), st.sampled_from(PROMOTION_PARTS)),
+                     max_size=12).map("".join)
+several_paragraphs = st.lists(st.tuples(paragraph, st.sampled_from(PARAGRAPH_BREAKS)), min_size=2, max_size=5).map(
+    lambda ps: "".join(p + brk for p, brk in ps))
+
+
+def found(text: str, offset: int = 0) -> list[tuple]:
+    return [(h.start + offset, h.end + offset, h.score, h.kind, h.signals, h.text) for h in find_spam(text)]
+
+
+@given(several_paragraphs)
+# A pattern's ``\s?`` (the handle's) matched ``加微信\n\nyabo88`` across the blank line: one promotion
+# over two paragraphs, which a large file cleaned piece by piece finds as two phrases.
+@example("开云体育官网加微信\n\nyabo88体育官网下注平台，欢迎。")
+def test_what_is_found_in_a_text_is_what_is_found_in_each_of_its_paragraphs(text):
+    """The stage's promise (``CONTEXT = "paragraph"``): windows, context, patterns, phrases and
+    promotions stay within a paragraph, cut where a large file is cut into pieces (``stream.boundary``)."""
+    cuts = [0, *(m.end() for m in boundary(line_end=False).finditer(text)), len(text)]
+    in_pieces = [hit for a, b in zip(cuts, cuts[1:]) for hit in found(text[a:b], a)]
+    assert found(text) == in_pieces
+
+
+def test_context_in_the_paragraph_before_does_not_discount_a_span():
+    text = "警方破获一起赌博案件。\n \n开云体育官网上线"
+    assert [h.text for h in find_spam(text)] == ["开云体育官网"]
+    assert [h.text for h in find_spam(text.replace("\n \n", "\n"))] == []  # the sentence before, halved

@@ -15,6 +15,7 @@ from pipeline.document import Document, replay
 from pipeline.options import Options
 from pipeline.spam import default_detector
 from pipeline.stages import spam as stage
+from pipeline.stream import boundary
 from pipeline.textview import normalized_view
 from strategies import SPAM, piece
 
@@ -144,13 +145,23 @@ def test_the_automata_match_what_the_default_automaton_matches(text):
 
 # -- the sentence machinery: each window and each context once per sentence --------------------------
 
+def _plain_paragraph(s, pos):
+    """The paragraph holding ``pos``: from the end of the blank-line run before it to the start of the one
+    after it (a position inside a run is the paragraph's before it), runs as a large file is cut."""
+    runs = [(m.start(), m.end()) for m in boundary(line_end=False).finditer(s)]
+    return (max((b for a, b in runs if b <= pos), default=0),
+            min((a for a, b in runs if b > pos), default=len(s)))
+
+
 def _plain_windows(scan, anchors):
-    """``_Scan.windows`` as first written: three sentence look-ups for every anchor."""
+    """``_Scan.windows`` as first written: three sentence look-ups for every anchor (and the bounds of
+    its paragraph)."""
     out = []
     for h in anchors:
         ss, se = scan.sentence(h.start)
-        ss = scan.sentence(ss - 1)[0] if ss > 0 else ss
-        se = scan.sentence(scan._next(se))[1] if scan._next(se) < len(scan.s) else max(se, h.end)
+        ps, pe = _plain_paragraph(scan.s, h.start)
+        ss = scan.sentence(ss - 1)[0] if ss > ps else ss
+        se = scan.sentence(scan._next(se))[1] if scan._next(se) < pe else max(se, h.end)
         if out and ss <= out[-1][1]:
             out[-1] = (out[-1][0], max(se, out[-1][1]))
         else:
@@ -172,6 +183,7 @@ SCAN_EXAMPLES = [
     "警方破获案件。开云体育官网下注平台。彩票开奖\n下注平台。警方通报",
     "开云体育。警方。警方破获，开云体育官网！bet365 下注app。\n\n九游娱乐,九游app,亚博体育官网",
     "《2024欧洲杯下注平台》。竞彩开奖公告。开云集团。东亚搏击。www.leyu88.com注册即送58元彩金!",
+    "开云体育官网加微信\n \nyabo88体育官网。警方\n\x0c\n下注平台\n\n\n开云",
 ]
 
 
@@ -185,8 +197,8 @@ def test_windows_sentences_and_contexts_are_those_of_the_plain_scan(text):
     view = spam_module._view(normalized_view(text)).text
     hits = _DETECTOR._word_hits(view, _DETECTOR.words)
     anchors = [h for h in hits if h.signal.role == "anchor"]
-    scan = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.closing)
-    assert scan.windows(anchors) == _plain_windows(spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.closing),
+    scan = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.title_pairs)
+    assert scan.windows(anchors) == _plain_windows(spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.title_pairs),
                                                    anchors)
     for pos in range(len(view) + 1):
         assert scan.sentence(pos) == _plain_sentence(view, pos), pos
@@ -199,9 +211,10 @@ def test_windows_sentences_and_contexts_are_those_of_the_plain_scan(text):
 def _plain_against(scan, start):
     """``_Scan.against_for`` as first written (computed for every span)."""
     ss, se = scan.sentence(start)
-    lo = scan.sentence(ss - 1)[0] if ss > 0 else ss
+    ps, pe = _plain_paragraph(scan.s, start)
+    lo = scan.sentence(ss - 1)[0] if ss > ps else ss
     nxt = scan._next(se)
-    hi = scan.sentence(nxt)[1] if nxt < len(scan.s) else se
+    hi = scan.sentence(nxt)[1] if nxt < pe else se
     out = {}
     for h in scan.against:
         if lo <= h.start < hi:

@@ -275,6 +275,9 @@ def same_in_pieces(data: bytes, spam: str = "remove"):
 # Found by the fuzz profile: a heading pattern's ``\s*`` read ``7\n\n.`` as a marker across the blank line
 # in the whole document, while the piece starting at ``.`` saw none (``.。`` kept whole, doubled in pieces).
 @example("\n\n\r\n\r\n\n \n\n\n\n\n\n【乐鱼体育】官方网站：www.leyu88.com，注册即送58元彩金！\n７\n\n.。\r\n\r\n", "flag")
+# The spam handle pattern's ``\s?`` matched ``加微信\n\nyabo88`` across the blank line in the whole document:
+# one promotion over two paragraphs, two phrases in pieces.
+@example("本次会议圆满结束，各单位认真落实，继续推进各项工作。开云体育官网加微信\n\nyabo88体育官网下注平台，欢迎。\n", "remove")
 def test_a_large_document_is_cleaned_in_pieces_like_the_whole(text, spam):
     try:
         same_in_pieces(text.encode("utf-8"), spam)
