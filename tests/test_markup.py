@@ -8,12 +8,13 @@ import pytest
 
 from conftest import SAMPLES, duet_command
 from pipeline import Pipeline
+from pipeline.options import Options
 from pipeline.document import replay
 from pipeline.formats import complement
 from pipeline.formats.hiding import hiding_trick, length_px
 from pipeline.formats.html_doc import attribute_values, html_layout, html_to_text
 from pipeline.formats.markdown_doc import default_parser, markdown_layout, markdown_to_text
-from pipeline.formats.signals import Signals, minimal_signals
+from pipeline.formats.signals import Signals, load_spam_signals
 from pipeline.stages.markup import markup_spam, whole_lines
 from pipeline.writers import render
 
@@ -415,7 +416,6 @@ def test_skeletons_ignore_prose_and_see_markup():
 def test_prose_edit_that_turns_text_into_a_tag_is_flagged():
     from pipeline.document import Document, Edit
     from pipeline.stages import markup, markup_check
-    from pipeline.options import Options
 
     doc = Document("<p>if x < y then</p>\n<p>other</p>\n", format="html")
     markup.setup(Options())(doc)
@@ -434,39 +434,13 @@ def test_a_markdown_spam_link_across_lines_is_flagged_not_cut():
     assert edits == [] and [f[0] for f in flags] == ["spam-link"]
 
 
-SIGNAL_RULES = """
-[[signal]]
-name = "test-brand"
-role = "anchor"
-weight = 0.6
-words = ["亚搏", "乐鱼"]
-
-[[signal]]
-name = "test-suffix"
-role = "attach"
-weight = 0.5
-words = ["app", "官网", "体育"]
-
-[[signal]]
-name = "test-police"
-role = "against"
-weight = 0.8
-words = ["警方"]
-"""
-
-
-@pytest.fixture
-def spam_rules(tmp_path):
-    (tmp_path / "test-signals.toml").write_text(SIGNAL_RULES, encoding="utf-8")
-    return tmp_path
-
-
-def test_minimal_signals_read_the_spam_rule_data(spam_rules):
-    signals = minimal_signals([spam_rules / "test-signals.toml"])
+def test_markup_signals_are_the_spam_detectors():
+    # The markup stage judges anchors, hidden elements and link targets with the spam stage's detector.
+    signals = load_spam_signals(Options())
     assert signals.spam("k6 亚搏体育app") is not None
     assert signals.spam("警方 亚搏 app") is None
     assert signals.spam("Load testing with GitLab") is None
-    assert signals.weight("亚搏") > 0 and signals.weight("gitlab") == 0
+    assert signals.weight("亚搏体育") > 0 and signals.weight("gitlab") == 0
 
 
 def test_hidden_link_spam_end_to_end():
@@ -514,7 +488,6 @@ def test_a_line_emptied_entirely_is_not_a_markup_change():
 
 def test_an_edited_reference_label_is_checked():
     from pipeline.document import Document, Edit
-    from pipeline.options import Options
     from pipeline.stages import markup, markup_check
 
     doc = Document("See [Customs Work][].\n\n[customs work]: https://x.org\n", format="markdown")

@@ -63,8 +63,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         if doc.format not in FORMATS:
             return
         layout = _parse(md, doc.format, doc.text)
-        if signals is not None:
-            layout = remove_markup_spam(doc, layout)
+        layout = remove_markup_spam(doc, layout)
         # The later stages edit the prose as the next cleaning will read it: after a removal here (the
         # line of a hidden element in Markdown becomes a paragraph) the page was read again.
         doc.protect(complement(layout.prose, len(doc.text)))
