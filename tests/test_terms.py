@@ -220,6 +220,18 @@ def test_two_unknown_renderings_of_a_term_in_the_chinese_are_flagged(small):
     assert [f[0] for f in term_flags(doc, "term-inconsistent")] == ["Caring Committee", "Next Generation Committee"]
 
 
+def test_each_unknown_rendering_names_another_rendering_of_its_term(small):
+    # Two spellings of one rendering count as one: each flag names the first (in order) of the
+    # renderings with other words, never its own rendering in another case.
+    doc = small.clean("关工委召开会议。The Next Generation Committee met. The caring committee met. "
+                      "The Caring Committee met again.")
+    named = [(surface, re.search(r"and '([^']*)' elsewhere", message).group(1))
+             for surface, message in term_flags(doc, "term-inconsistent")]
+    assert named == [("Next Generation Committee", "Caring Committee"),
+                     ("caring committee", "Next Generation Committee"),
+                     ("Caring Committee", "Next Generation Committee")]
+
+
 def test_one_rendering_alone_is_consistent(small):
     assert term_flags(small.clean("The Caring Committee met. The Caring Committee met."), "term-inconsistent") == []
     # and a head noun whose neighbours are not the term's words is nobody's rendering

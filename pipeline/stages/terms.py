@@ -443,16 +443,18 @@ class Sweep:
 
     def settle_unknown(self, unknown, held: set[int]) -> None:
         """Keep the flags of terms rendered two ways (two unknown ones, or one beside a known one)."""
-        keys: dict[int, set[tuple[str, ...]]] = {}
-        for t, _, key, _ in unknown:
-            keys.setdefault(t, set()).add(key)
+        # Per term: its unknown renderings' keys, each with the surfaces it was seen in (one pass: the
+        # flags of a term are then settled without reading every other flag again).
+        keys: dict[int, dict[tuple[str, ...], set[str]]] = {}
+        for t, _, key, surface in unknown:
+            keys.setdefault(t, {}).setdefault(key, set()).add(surface)
         drop = set()
         for t, flag, key, surface in unknown:
             if len(keys[t]) + (t in held) < 2:
                 drop.add(id(flag))
                 continue
             term = self.m.glossary.terms[t]
-            others = sorted({other for u, _, k, other in unknown if u == t and k != key})
+            others = sorted({other for k, seen in keys[t].items() if k != key for other in seen})
             elsewhere = f"'{others[0]}'" if others else f"the glossary form '{term.en}'"
             flag.message = (f"{term.zh}: rendered '{surface}' here and {elsewhere} elsewhere; "
                             f"not a known variant (glossary: '{term.en}')")
