@@ -4,8 +4,11 @@ The markup stage protects every byte of markup, so no stage can edit it; but an 
 change how the markup reads: a removal that empties ``**...**`` leaves ``****`` (text, or a thematic
 break on a line of its own), a space removed or inserted next to ``*`` turns emphasis on or off. This
 stage compares the document as the markup stage left it with the document now, and flags the first
-place where the structure differs (``markup-changed``) for an editor. A Markdown line emptied entirely
-(a paragraph that was all spam) is no such change. It must stay last in the registry.
+place where the structure differs (``markup-changed``) for an editor; the pipeline then cleans the text
+again as the markup now reads (``CLEAN_AGAIN``, pipeline/runner.py), so that cleaning the output again
+changes nothing. A Markdown table row counts its source cells (an emptied first cell shifts the others).
+A Markdown line emptied entirely (a paragraph that was all spam) is no such change. It must stay last
+in the registry.
 
 It is cheap: nothing to do when no later stage changed anything; line breaks are markup, so the lines
 of the two versions correspond one to one, and only the lines that changed are read again (the
@@ -31,6 +34,7 @@ NAME = "markup-check"
 CONTEXT = "paragraph"
 RULES = ("markup-changed",)
 PARSED = "_markup_parsed"  # the key under which the markup stage leaves a ``Parsed`` in ``doc.stats``
+CLEAN_AGAIN = "_markup_clean_again"  # set when the markup reads differently: the pipeline cleans again
 _TAG_CHARS = frozenset("<>&\"'")
 
 
@@ -48,13 +52,19 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         parsed = doc.stats.pop(PARSED, None)
-        if not on or parsed is None or len(doc.changes) == parsed.changes:
+        if parsed is None or len(doc.changes) == parsed.changes:
             return
         place = (_markdown_difference(md, parsed, doc) if doc.format == "markdown"
                  else _html_difference(parsed, doc))
-        if place is not None:
+        if place is None:
+            return
+        # The later stages cleaned the prose as the markup read before; the pipeline cleans the text
+        # again (CLEAN_AGAIN), as the next cleaning would read it, so that cleaning the output is a no-op.
+        doc.stats[CLEAN_AGAIN] = True
+        if on:
             doc.flag(NAME, "markup-changed", place[0], place[1],
-                     "cleaning the prose here changed how the markup reads (an emptied or re-paired mark): "
+                     "cleaning the prose here changed how the markup reads (an emptied or re-paired mark, a "
+                     "fence, a table row's cells): "
                      "check this place against the input")
 
     return run
