@@ -109,7 +109,7 @@ def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] |
     if lines is None or not parsed.regions:
         return _whole_markdown(md, parsed, now)
     old, new, changed = lines
-    todo = sorted({r for r in parsed.regions for i in changed if r[0] <= i < r[1]})
+    todo = _regions_holding(parsed.regions, changed)
     if len({i for r in todo for i in range(*r)} & set(changed)) != len(changed):
         return _whole_markdown(md, parsed, now)  # a changed line outside every block
     # The changed blocks, each read alone but all in one parse: blocks joined by blank lines, the same
@@ -127,6 +127,19 @@ def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] |
         return None
     k = bisect_right(firsts, line) - 1
     return _line_span(now, new, min(todo[k][0] + line - firsts[k], todo[k][1] - 1))
+
+
+def _regions_holding(regions: list, lines: list[int]) -> list:
+    """The blocks (line ranges, in order and apart: top-level blocks) holding any of ``lines``, found by
+    a search each: a document of thousands of changed blocks is no quadratic walk."""
+    regions = sorted(regions)
+    starts = [r[0] for r in regions]
+    found = set()
+    for i in lines:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i < regions[k][1]:
+            found.add(regions[k])
+    return sorted(found)
 
 
 # Characters that make inline syntax wherever they stand (a `(` after a `]` makes a link).
