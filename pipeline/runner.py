@@ -68,12 +68,12 @@ class Pipeline:
 
     def _clean_rounds(self, doc: Document) -> None:
         """Every stage, and again while markup-check finds that the cleaning changed how the markup of a
-        Markdown or HTML document reads (a spam removal between two backticks and a third made a code
-        fence that swallows what follows; a table row's emptied first cell shifts its cells): the stages cleaned
-        the prose as the markup read before; the next round cleans it as the next cleaning reads it, so
-        that cleaning the output records nothing. Each round takes a prose edit that changes the markup,
-        which ordinary documents do not have; the rounds are bounded, so a hostile document costs a few
-        linear passes at most (beyond them it keeps its ``markup-changed`` flag)."""
+        Markdown or HTML document reads (spam removed between two backticks and a third made a fence
+        that swallows what follows; a table row's emptied first cell shifted its cells): the stages
+        cleaned the prose as the markup read before; the next round cleans it as the next cleaning
+        reads it, so that cleaning the output records nothing. Each round takes a prose edit that
+        changes the markup, which ordinary documents do not have; the rounds are bounded, so a hostile
+        document costs a few linear passes at most (beyond them it keeps its ``markup-changed`` flags)."""
         for _name, run in self.stages:
             run(doc)
         rounds = 1
@@ -84,7 +84,7 @@ class Pipeline:
     def _clean_again(self, doc: Document) -> None:
         """Clean ``doc.text`` as a new document and append what that did: its changes (offsets of the text
         as it stood, so the log still replays), the earlier flags moved through them, its new flags,
-        its runs, blocks and protected ranges, and its counts."""
+        its runs, blocks and protected ranges, and its counts (``CLEAN_AGAIN`` too, for one more round)."""
         again = Document(doc.text, source=doc.source, format=doc.format, lang_before=doc.lang_before,
                          at_start=doc.at_start, at_end=doc.at_end)
         for _name, run in self.stages:
@@ -101,9 +101,10 @@ class Pipeline:
         doc.changes += again.changes
         doc.text, doc.segments, doc.blocks, doc.protected = again.text, again.segments, again.blocks, again.protected
         doc.segmented_at = first + again.segmented_at
-        if again.stats.pop(CLEAN_AGAIN, False):
-            doc.stats[CLEAN_AGAIN] = True
+        # Counts add up; what the stages leave for the writers (``_units``: offsets in the text) is the
+        # last round's.
         merge_stats(doc.stats, {k: v for k, v in again.stats.items() if not k.startswith("_")})
+        doc.stats.update((k, v) for k, v in again.stats.items() if k.startswith("_"))
 
     def _run_in_pieces(self, doc: Document) -> None:
         """Clean a large document a few paragraphs at a time, as large files are (pipeline/stream.py,

@@ -612,3 +612,15 @@ def test_thousands_of_changed_markdown_blocks_take_linear_time():
 
     small, large = cpu(2_000), cpu(8_000)
     assert large < 7 * small + 0.1, (small, large)
+
+
+def test_translation_units_are_those_of_the_last_round(openai_endpoint):
+    # The fence made by the removal closes on the third line: 第一句。 is prose of the output only, and
+    # the units the writers read (offsets in the text) are the last round's.
+    doc = Pipeline(translator="openai", model="m", bilingual=True).clean(
+        "``欧洲杯下注平台`\n文字\n```\n第一句。\n```\n", format="markdown")
+    assert doc.text == "```\n文字\n```\n第一句。\n```\n"
+    units = doc.stats["_units"]
+    assert [u.text for u in units] == ["第一句。"]
+    assert all(doc.text[u.start:u.end] == u.text for u in units)
+    assert "第一句。" in render(doc, "markdown", Pipeline(bilingual=True).options)
