@@ -9,13 +9,16 @@ from typing import Any, Iterator
 
 import regex
 
-from .document import Document, Edit, Flag, Segment, merge_runs
+from .document import Document, Edit, Flag, PositionMap, Segment, edits_before, merge_runs
 from .options import Options, make_options
 from .registry import build, whole_document_stages
 from .stages.decode import decode
+from .stages.markup_check import CLEAN_AGAIN
 from .stream import Piece, boundary, merge_stats, pieces, settled
 
 FORMATS_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+# Rounds of cleaning a Markdown or HTML document whose markup the cleaning changed (``_clean_rounds``).
+MARKUP_ROUNDS = 4
 
 
 class Pipeline:
@@ -57,12 +60,51 @@ class Pipeline:
                     and not (doc.changes or doc.segments or doc.blocks or doc.protected)):
                 self._run_in_pieces(doc)
             else:
-                for _name, run in self.stages:
-                    run(doc)
+                self._clean_rounds(doc)
         if not doc.segments and doc.text:
             doc.segments = [Segment(0, len(doc.text), "other")]
         doc.flags.sort(key=lambda f: (f.start, f.end))
         return doc
+
+    def _clean_rounds(self, doc: Document) -> None:
+        """Every stage, and again while markup-check finds that the cleaning changed how the markup of a
+        Markdown or HTML document reads (spam removed between two backticks and a third made a fence
+        that swallows what follows; a table row's emptied first cell shifted its cells): the stages
+        cleaned the prose as the markup read before; the next round cleans it as the next cleaning
+        reads it, so that cleaning the output records nothing. Each round takes a prose edit that
+        changes the markup, which ordinary documents do not have; the rounds are bounded, so a hostile
+        document costs a few linear passes at most (beyond them it keeps its ``markup-changed`` flags)."""
+        for _name, run in self.stages:
+            run(doc)
+        rounds = 1
+        while doc.stats.pop(CLEAN_AGAIN, False) and rounds < MARKUP_ROUNDS:
+            self._clean_again(doc)
+            rounds += 1
+
+    def _clean_again(self, doc: Document) -> None:
+        """Clean ``doc.text`` as a new document and append what that did: its changes (offsets of the text
+        as it stood, so the log still replays), the earlier flags moved through them, its new flags,
+        its runs, blocks and protected ranges, and its counts (``CLEAN_AGAIN`` too, for one more round)."""
+        again = Document(doc.text, source=doc.source, format=doc.format, lang_before=doc.lang_before,
+                         at_start=doc.at_start, at_end=doc.at_end)
+        for _name, run in self.stages:
+            run(again)
+        bounds = [*again.batches, len(again.changes)]
+        for b0, b1 in zip(bounds, bounds[1:]):
+            mapper = PositionMap(edits_before(again.changes[b0:b1]))
+            for f in doc.flags:
+                f.start, f.end = mapper.span(f.start, f.end)
+        seen = {(f.stage, f.rule, f.start, f.end) for f in doc.flags}
+        doc.flags += [f for f in again.flags if (f.stage, f.rule, f.start, f.end) not in seen]
+        first = len(doc.changes)
+        doc.batches += [first + b for b in again.batches]
+        doc.changes += again.changes
+        doc.text, doc.segments, doc.blocks, doc.protected = again.text, again.segments, again.blocks, again.protected
+        doc.segmented_at = first + again.segmented_at
+        # Counts add up; what the stages leave for the writers (``_units``: offsets in the text) is the
+        # last round's.
+        merge_stats(doc.stats, {k: v for k, v in again.stats.items() if not k.startswith("_")})
+        doc.stats.update((k, v) for k, v in again.stats.items() if k.startswith("_"))
 
     def _run_in_pieces(self, doc: Document) -> None:
         """Clean a large document a few paragraphs at a time, as large files are (pipeline/stream.py,

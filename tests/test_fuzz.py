@@ -209,6 +209,18 @@ FOUND_IN_MARKUP = [
     ("markdown", '<div发style="display:none"><a href=www.g>欧洲杯下注平台</a></div>', "hidden-link-spam"),
     ("markdown", '<a f=n">2空', "digit-spacing"),
     ("markdown", '<di\u200bv style="display:none"><a href=http://w>欧洲杯下注平台</a></div>', "hidden-link-spam"),
+    # A removal that made a fence: spam or an invisible character taken out between two backticks and a
+    # third made a ``` line, which opened a fence where there was a paragraph; the fence below it then
+    # closed this one, and the hidden element it held became an HTML block, removed by the next cleaning.
+    # The pipeline cleans again when the markup reads differently.
+    ("markdown", '``欧洲杯下注平台`\ntext\n```\n<div style="display:none"><a href=g>欧洲杯下注平台</a></div>\n```\n',
+     "hidden-link-spam"),
+    ("markdown", '``\u200b`python\n文字\n```\n\n<div style="display:none"><a href=g>欧洲杯下注平台</a></div>\n\n.\n```\n',
+     "hidden-link-spam"),
+    # A table row's first cell (no leading pipe) emptied: the cells shifted, and the fourth, past the
+    # header's three and so not prose, became the third. Markup-check did not see cells; a row now
+    # counts the cells of its source line.
+    ("markdown", "| a | b | c |\n|---|---|---|\n\x07|索||.\n", "punct-width . → 。"),
 ]
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import regex
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block.table import escapedSplit, getLine
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -92,6 +94,31 @@ def _instrument(md: MarkdownIt) -> None:
     inline.tokenize = recording_tokenize
     for rule in list(inline.ruler.__rules__):
         inline.ruler.at(rule.name, _recording_rule(rule.name, rule.fn), {"alt": list(rule.alt)})
+    table = next(r for r in md.block.ruler.__rules__ if r.name == "table")
+    md.block.ruler.at("table", _counting_cells(table.fn), {"alt": list(table.alt)})
+
+
+def _counting_cells(fn):
+    """The table rule, noting on each row (``tr_open.meta["cells"]``) how many cells its source line
+    holds. The parser keeps as many cells as the header has, so a row whose first cell an edit empties
+    (``x|索||.`` → ``|索||.``) reads the same tokens with its cells shifted: the count tells."""
+
+    def rule(state, start: int, end: int, silent: bool) -> bool:
+        n = len(state.tokens)
+        ok = fn(state, start, end, silent)
+        if ok and not silent:
+            for t in state.tokens[n:]:
+                if t.type == "tr_open" and t.map:
+                    t.meta["cells"] = _cells(mdTrim(getLine(state, t.map[0])))
+        return ok
+
+    return rule
+
+
+def _cells(line: str) -> int:
+    """The number of cells of a table row's source line, split as the table rule splits it."""
+    columns = escapedSplit(line)
+    return len(columns) - (columns[0] == "") - (len(columns) > 1 and columns[-1] == "")
 
 
 def _frame(state) -> _Frame | None:
@@ -349,7 +376,7 @@ def markdown_skeleton(md: MarkdownIt, text: str, references: dict | None = None)
                             line))
         elif t.type != "front_matter":
             out.append(((t.type, t.tag, t.markup, t.info, t.map and t.map[1] - t.map[0],
-                         t.content if t.type in _VERBATIM else ""), line))
+                         t.content if t.type in _VERBATIM else t.meta.get("cells")), line))
     return out
 
 

@@ -4,8 +4,11 @@ The markup stage protects every byte of markup, so no stage can edit it; but an 
 change how the markup reads: a removal that empties ``**...**`` leaves ``****`` (text, or a thematic
 break on a line of its own), a space removed or inserted next to ``*`` turns emphasis on or off. This
 stage compares the document as the markup stage left it with the document now, and flags the first
-place where the structure differs (``markup-changed``) for an editor. A Markdown line emptied entirely
-(a paragraph that was all spam) is no such change. It must stay last in the registry.
+place where the structure differs (``markup-changed``) for an editor; the pipeline then cleans the text
+again as the markup now reads (``CLEAN_AGAIN``, pipeline/runner.py), so that cleaning the output again
+changes nothing. A Markdown table row counts its source cells (an emptied first cell shifts the others).
+A Markdown line emptied entirely (a paragraph that was all spam) is no such change. It must stay last
+in the registry.
 
 It is cheap: nothing to do when no later stage changed anything; line breaks are markup, so the lines
 of the two versions correspond one to one, and only the lines that changed are read again (the
@@ -31,6 +34,7 @@ NAME = "markup-check"
 CONTEXT = "paragraph"
 RULES = ("markup-changed",)
 PARSED = "_markup_parsed"  # the key under which the markup stage leaves a ``Parsed`` in ``doc.stats``
+CLEAN_AGAIN = "_markup_clean_again"  # set when the markup reads differently: the pipeline cleans again
 _TAG_CHARS = frozenset("<>&\"'")
 
 
@@ -48,13 +52,19 @@ def setup(options: Options) -> Callable[[Document], None]:
 
     def run(doc: Document) -> None:
         parsed = doc.stats.pop(PARSED, None)
-        if not on or parsed is None or len(doc.changes) == parsed.changes:
+        if parsed is None or len(doc.changes) == parsed.changes:
             return
         place = (_markdown_difference(md, parsed, doc) if doc.format == "markdown"
                  else _html_difference(parsed, doc))
-        if place is not None:
+        if place is None:
+            return
+        # The later stages cleaned the prose as the markup read before; the pipeline cleans the text
+        # again (CLEAN_AGAIN), as the next cleaning would read it, so that cleaning the output is a no-op.
+        doc.stats[CLEAN_AGAIN] = True
+        if on:
             doc.flag(NAME, "markup-changed", place[0], place[1],
-                     "cleaning the prose here changed how the markup reads (an emptied or re-paired mark): "
+                     "cleaning the prose here changed how the markup reads (an emptied or re-paired mark, a "
+                     "fence, a table row's cells): "
                      "check this place against the input")
 
     return run
@@ -99,7 +109,7 @@ def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] |
     if lines is None or not parsed.regions:
         return _whole_markdown(md, parsed, now)
     old, new, changed = lines
-    todo = sorted({r for r in parsed.regions for i in changed if r[0] <= i < r[1]})
+    todo = _regions_holding(parsed.regions, changed)
     if len({i for r in todo for i in range(*r)} & set(changed)) != len(changed):
         return _whole_markdown(md, parsed, now)  # a changed line outside every block
     # The changed blocks, each read alone but all in one parse: blocks joined by blank lines, the same
@@ -117,6 +127,19 @@ def _markdown_difference(md, parsed: Parsed, doc: Document) -> tuple[int, int] |
         return None
     k = bisect_right(firsts, line) - 1
     return _line_span(now, new, min(todo[k][0] + line - firsts[k], todo[k][1] - 1))
+
+
+def _regions_holding(regions: list, lines: list[int]) -> list:
+    """The blocks (line ranges, in order and apart: top-level blocks) holding any of ``lines``, found by
+    a search each: a document of thousands of changed blocks is no quadratic walk."""
+    regions = sorted(regions)
+    starts = [r[0] for r in regions]
+    found = set()
+    for i in lines:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i < regions[k][1]:
+            found.add(regions[k])
+    return sorted(found)
 
 
 # Characters that make inline syntax wherever they stand (a `(` after a `]` makes a link).
