@@ -568,25 +568,6 @@ def test_cleaning_again_is_bounded(monkeypatch):
     assert [f.rule for f in doc.flags].count("markup-changed") == runner.MARKUP_ROUNDS
 
 
-def test_thousands_of_changed_markdown_blocks_take_linear_time():
-    """markup-check looked for the blocks holding the changed lines with a walk of every block per
-    changed line: 8,000 fences made by removals took 3.4 s against 0.4 s for 2,000 (x9). Four times
-    the text takes about four times as long (CPU time, the faster of two runs: the machine is shared)."""
-    import time
-
-    def cpu(n):
-        text = "``欧洲杯下注平台`\n```\n```\n" * n
-        runs = []
-        for _ in range(2):
-            start = time.process_time()
-            PIPELINE.clean(text, format="markdown")
-            runs.append(time.process_time() - start)
-        return min(runs)
-
-    small, large = cpu(2_000), cpu(8_000)
-    assert large < 7 * small + 0.1, (small, large)
-
-
 def test_translation_units_are_those_of_the_last_round(openai_endpoint):
     # The fence made by the removal closes on the third line: 第一句。 is prose of the output only, and
     # the units the writers read (offsets in the text) are the last round's.
