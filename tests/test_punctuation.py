@@ -78,6 +78,15 @@ def test_a_quote_takes_the_form_of_the_sentence_around_it():
     assert NORMALIZE.clean('他说"the quick brown fox"很好。').text == "他说“the quick brown fox”很好。"
 
 
+@pytest.mark.parametrize("text", ["“一Customs》 “Customs", "“一 Customs》\"Customs"])
+def test_a_closing_mark_before_a_quote_reads_as_a_space(text):
+    # The spacing stage takes out the space after ``》``: with it or without, the quote before the English
+    # word opens (a second quote that closed would pair with the first and turn it ASCII on a second pass).
+    doc = NORMALIZE.clean(text)
+    assert doc.text == "“一 Customs》\"Customs"
+    assert NORMALIZE.clean(doc.text).changes == []
+
+
 def test_unmatched_brackets_stay():
     assert NORMALIZE.clean("第一条)规定").text == "第一条)规定"
 

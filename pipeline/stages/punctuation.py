@@ -56,6 +56,11 @@ _ENGLISH_OR_NONE = ("en", None)
 NAMES = LangIndex.NAMES
 CLOSE_CONTEXT = "”’》）】〕」』〉)]" + CLAUSE_MARKS
 QUOTE_CHARS = "\"'“”‘’＂＇"
+# What reads as a space before a quote (`` "Opinions``, ``,"Opinions``, ``》"Opinions``): a clause mark, a
+# closing mark or another quote. The spacing stage takes out a space after the full-width forms and keeps
+# it after the ASCII ones, and the width, brackets and quotes rules choose between those forms: read as a
+# space, such a mark tells the same with a space after it or without, before and after the conversions.
+SPACED_BEFORE = frozenset(SPACES + CLAUSE_MARKS + CLOSING + QUOTE_CHARS)
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
 PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
 
@@ -334,7 +339,8 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
 
     Direction: a quote opens when it follows the start of the line or an opening context (``：“``,
     ``、“``), closes when the end of the line or a closing context follows (``”，``); a space on one side
-    only tells in English (`` "Opinions" ``); otherwise it is the opposite of the quote before it on the
+    only tells in English (`` "Opinions" ``; before the quote, a clause mark, a closing mark or another quote
+    reads as a space: ``》"Opinions`` opens); otherwise it is the opposite of the quote before it on the
     line. Quotes then pair up on their line, nested pairs inside outer ones (“... the "Opinions" of ...”).
     Form: a pair takes the language around it (``他说“the quick fox”很好`` keeps Chinese quotes, as the
     Chinese copywriting guidelines write a quoted English sentence; ``He wrote "你好" today`` gets ASCII
@@ -376,7 +382,7 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
             opening = True
         elif nxt == "" or nxt in CLOSE_CONTEXT:
             opening = False
-        elif english and (before in SPACES or before in CLAUSE_MARKS) and is_latin(after):  # ` "Opinions`
+        elif english and before in SPACED_BEFORE and is_latin(after):  # ` "Opinions`, `》"Opinions`
             opening = True
         elif english and after in SPACES and is_latin(before):  # `Opinions" `
             opening = False
