@@ -196,3 +196,43 @@ def test_paragraphs_start_where_a_large_file_is_cut(text, trailing_space):
     """Without CR, the polish's quicker pattern cuts paragraphs where the streamer's does."""
     quick, streamer = CUTS[trailing_space]
     assert polish_module._paragraph_starts(text, quick) == polish_module._paragraph_starts(text, streamer)
+
+
+# -- the quicker forms of the patterns, against the plain ones --------------------------------------
+
+# (Few characters, so that marks between digits and dots before letters come up often.)
+PHRASE_TEXT = st.lists(st.sampled_from(["a", "é", "1", ".", ",", "，", "。", " ", "\n", "中", "-"]),
+                       max_size=16).map("".join)
+PLAIN_BOUNDARY_AFTER = regex.compile(rf"\n|(?<!\d){polish_module._CLAUSE_MARK}|{polish_module._CLAUSE_MARK}(?!\d)")
+
+
+@given(PHRASE_TEXT, st.data())
+def test_boundary_after_is_the_plain_pattern(text, data):
+    """``_BOUNDARY_AFTER`` (one character class first) finds what the plain alternation finds, within
+    any bounds (a mark between digits, or at a bound, is where they could differ)."""
+    pos = data.draw(st.integers(0, len(text)))
+    endpos = data.draw(st.integers(pos, len(text)))
+    quick = polish_module._BOUNDARY_AFTER.search(text, pos, endpos)
+    plain = PLAIN_BOUNDARY_AFTER.search(text, pos, endpos)
+    assert (quick and quick.span()) == (plain and plain.span())
+
+
+@given(PHRASE_TEXT, st.data())
+def test_phrase_start_is_the_reverse_match(text, data):
+    """``_phrase_start`` (``re`` on the reversed text) finds where ``regex``'s reverse match of a phrase
+    starts, from any position back to any bound (a dot or a mark between digits at either end is where
+    they could differ)."""
+    pos = data.draw(st.integers(0, len(text)))
+    lo = data.draw(st.integers(0, pos))
+    assert polish_module._phrase_start(text, lo, pos) == polish_module._PHRASE_BEFORE.match(text, lo, pos).start()
+
+
+@pytest.mark.parametrize("text", ["1,1 a.b", "a1.1,1 b", "x.Y 1,2", "中,1.a", "1.\n2,3"])
+def test_the_quick_patterns_at_every_bound(text):
+    """Every bound of a few texts with marks between digits and dots before letters."""
+    for pos in range(len(text) + 1):
+        for end in range(pos, len(text) + 1):
+            quick = polish_module._BOUNDARY_AFTER.search(text, pos, end)
+            plain = PLAIN_BOUNDARY_AFTER.search(text, pos, end)
+            assert (quick and quick.span()) == (plain and plain.span())
+            assert polish_module._phrase_start(text, pos, end) == polish_module._PHRASE_BEFORE.match(text, pos, end).start()
