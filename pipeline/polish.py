@@ -148,9 +148,10 @@ class Polish:
                 p = q = 0
             start, end = min(s + p, e), max(s, e - q)
             if kind == "quoted":
-                # A quote to the punctuation stage; to the spacing stage, a delimiter of a Han stretch.
+                # A quote to the punctuation stage; to the spacing stage, a delimiter of a Han stretch,
+                # and what decides a space beside it (``men's ’s`` keeps its space, ``elders' ’s`` not).
                 need.append((s, e, punctuation.NAME))
-                if _han_beside(text, start, end):
+                if _han_beside(text, start, end) or _space_beside(text, start, end):
                     need.append((s, e, spacing.NAME))
             elif start == 0 or text[start - 1] == "\n":  # heading patterns read a line's first word
                 need.append((s, e, punctuation.NAME))
@@ -341,6 +342,11 @@ def _common_affixes(before: str, after: str) -> tuple[int, int]:
     while q and before[len(before) - q] != " ":  # back to the end of a word
         q -= 1
     return p, q
+
+
+def _space_beside(text: str, start: int, end: int) -> bool:
+    """Whether a space stands right before or after ``text[start:end]``."""
+    return (start > 0 and text[start - 1] in _SPACES) or (end < len(text) and text[end] in _SPACES)
 
 
 def _han_beside(text: str, start: int, end: int) -> bool:
