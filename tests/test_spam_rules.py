@@ -1,5 +1,6 @@
 """Spam rules are data: user files extend them, bad files are errors naming the file and the entry."""
 
+import json
 import subprocess
 
 import pytest
@@ -104,3 +105,36 @@ def test_the_cli_check_lists_flagged_spam_and_exits_1(tmp_path):
     assert r.returncode == 1
     out = r.stdout.decode()
     assert f"{path}:1:5: spam-phrase: spam phrase (score 1.40" in out
+
+
+# -- traditional spellings, kept in the cache folder ----------------------------------------------------
+
+def test_traditional_spellings_are_kept_and_read_back(private_cache, monkeypatch):
+    import opencc
+
+    from pipeline.spam import TRADITIONAL, traditional_spellings
+
+    words = ["欧洲杯下注平台", "bet365", "开云体育"]
+    first = traditional_spellings(words)
+    assert set(first) == {"欧洲杯下注平台", "开云体育"}  # words without Chinese have none
+    assert first["欧洲杯下注平台"] == [opencc.OpenCC(c).convert("欧洲杯下注平台") for c in TRADITIONAL]
+    assert "歐洲盃下注平臺" in first["欧洲杯下注平台"]
+    (stored,) = (private_cache / "spam").iterdir()
+    # Read back without building a converter; other words are another entry.
+    with monkeypatch.context() as m:
+        m.setattr(opencc, "OpenCC", lambda config: (_ for _ in ()).throw(AssertionError(config)))
+        assert traditional_spellings(words) == first
+        with pytest.raises(AssertionError):
+            traditional_spellings(["乐鱼体育"])
+    stored.write_text("{not json", encoding="utf-8")  # a damaged file is made again
+    assert traditional_spellings(words) == first
+    assert json.loads(stored.read_text(encoding="utf-8")) == first
+
+
+def test_traditional_spellings_without_a_writable_cache(tmp_path, monkeypatch):
+    from pipeline.spam import traditional_spellings
+
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("DUET_CACHE_DIR", str(blocked / "cache"))  # under a file: nothing can be written
+    assert "歐洲盃下注平臺" in traditional_spellings(["欧洲杯下注平台"])["欧洲杯下注平台"]
