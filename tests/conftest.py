@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # What test modules build when they are collected (pipelines at module level: the spam rules' traditional
 # spellings are kept in the cache folder) goes to a folder of this run, never the user's; each test then
 # gets its own (``private_cache``).
-os.environ["DUET_CACHE_DIR"] = _SESSION_CACHE = tempfile.mkdtemp(prefix="duet-tests-")
-atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
+os.environ["DUET_CACHE_DIR"] = _RUN_CACHE = tempfile.mkdtemp(prefix="duet-tests-")
+atexit.register(shutil.rmtree, _RUN_CACHE, ignore_errors=True)
 SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "gov-report-2023.txt"
 
