@@ -228,20 +228,6 @@ class Document:
         i = bisect_right([s.start for s in segs], pos) - 1
         return segs[max(i, 0)].lang
 
-    def spans_of_changes(self, first: int, select) -> list[tuple[int, int]]:
-        """Where the changes from ``changes[first]`` on that ``select`` picks lie in the current text
-        (what each wrote, moved through every later batch; a deletion is an empty span), in order."""
-        bounds = [b for b in self.batches if b >= first] + [len(self.changes)]
-        spans: list[tuple[int, int]] = []
-        for b0, b1 in zip(bounds, bounds[1:]):
-            batch = self.changes[b0:b1]
-            if spans:
-                spans = PositionMap(edits_before(batch)).spans(spans)
-            picked = [(c.start, c.start + len(c.after)) for c in batch if select(c)]
-            if picked:
-                spans = sorted(spans + picked)
-        return spans
-
     def change_input_offset(self, index: int) -> int:
         """Where change ``index`` starts in the decoded input (for ``path:line:col`` findings)."""
         c = self.changes[index]

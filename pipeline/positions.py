@@ -3,7 +3,7 @@ lies in the output (the writers show changes at their place; translation units f
 
 from __future__ import annotations
 
-from .document import Change, Document, Edit, PositionMap
+from .document import Document, PositionMap, edits_before
 
 
 def _batch_maps(doc: Document, since: int) -> list[PositionMap]:
@@ -13,18 +13,8 @@ def _batch_maps(doc: Document, since: int) -> list[PositionMap]:
     for first, last in zip(bounds, bounds[1:]):
         if first < since or first == last:
             continue
-        maps.append(PositionMap(_edits(doc.changes[first:last])))
+        maps.append(PositionMap(edits_before(doc.changes[first:last])))
     return maps
-
-
-def _edits(batch: list[Change]) -> list[Edit]:
-    """A batch's changes as the edits that made it (offsets into the text before the batch)."""
-    edits, shift = [], 0
-    for c in batch:
-        start = c.start - shift
-        edits.append(Edit(start, start + len(c.before), c.after, c.rule))
-        shift += len(c.after) - len(c.before)
-    return edits
 
 
 def forward_spans(doc: Document, since: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -34,11 +24,14 @@ def forward_spans(doc: Document, since: int, spans: list[tuple[int, int]]) -> li
     return spans
 
 
-def change_spans(doc: Document) -> list[tuple[int, int]]:
-    """Where each change's result (``after``) lies in the current text (empty for a removal)."""
+def change_spans(doc: Document, since: int = 0) -> list[tuple[int, int]]:
+    """Where the result (``after``) of each change from change ``since`` on lies in the current text
+    (empty for a removal)."""
     bounds = [*doc.batches, len(doc.changes)]
     out: list[tuple[int, int]] = []
     for first, last in zip(bounds, bounds[1:]):
+        if first < since:
+            continue
         batch_spans = [(c.start, c.start + len(c.after)) for c in doc.changes[first:last]]
         out.extend(forward_spans(doc, last, batch_spans) if last < len(doc.changes) else batch_spans)
     return out

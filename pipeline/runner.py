@@ -9,7 +9,8 @@ from typing import Any, Iterator
 
 import regex
 
-from .document import Document, Edit, Flag, PositionMap, Segment, edits_before, merge_runs
+from .document import Document, Edit, Flag, Segment, merge_runs
+from .positions import forward_spans
 from .options import Options, make_options
 from .registry import build, whole_document_stages
 from .stages.decode import decode
@@ -89,11 +90,8 @@ class Pipeline:
                          at_start=doc.at_start, at_end=doc.at_end)
         for _name, run in self.stages:
             run(again)
-        bounds = [*again.batches, len(again.changes)]
-        for b0, b1 in zip(bounds, bounds[1:]):
-            mapper = PositionMap(edits_before(again.changes[b0:b1]))
-            for f in doc.flags:
-                f.start, f.end = mapper.span(f.start, f.end)
+        for f, (s, e) in zip(doc.flags, forward_spans(again, 0, [(f.start, f.end) for f in doc.flags])):
+            f.start, f.end = s, e
         seen = {(f.stage, f.rule, f.start, f.end) for f in doc.flags}
         doc.flags += [f for f in again.flags if (f.stage, f.rule, f.start, f.end) not in seen]
         first = len(doc.changes)

@@ -548,7 +548,7 @@ class _Scan:
         self.settings = settings
         self.title_pairs = title_pairs
         self._lines: dict[int, list[int]] = {}
-        self._lines_of: Lines | None = None
+        self._lines_of = Lines(s)
         self._against: dict[int, dict[str, tuple[float, str]]] = {}  # sentence start -> ``against_for``
         self._breaks: tuple[list[int], list[int]] | None = None  # starts and ends of the paragraph breaks
 
@@ -595,8 +595,6 @@ class _Scan:
         """The sentence holding view offset ``pos``: ``[start, end)``, the end after its final mark
         (a line end is not part of the sentence)."""
         s = self.s
-        if self._lines_of is None:
-            self._lines_of = Lines(s)
         breaks = self._lines_of.breaks  # (``Lines.around``, written out: this runs for every hit)
         k = bisect_left(breaks, pos)
         line_start = breaks[k - 1] + 1 if k else 0
@@ -614,8 +612,6 @@ class _Scan:
 
     def _line(self, pos: int) -> tuple[int, int]:
         """The line holding view offset ``pos`` (``Lines.around``, its breaks found once per text)."""
-        if self._lines_of is None:
-            self._lines_of = Lines(self.s)
         return self._lines_of.around(pos)
 
     def paragraph(self, pos: int) -> tuple[int, int]:

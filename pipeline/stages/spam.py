@@ -27,6 +27,7 @@ from functools import partial
 from typing import Callable
 
 from ..document import Document, Edit, PositionMap, edits_before, merge_spans
+from ..positions import change_spans, forward_spans
 from ..options import Options
 from ..spam import NOT_SPACE, Lines, SpamHit, detector_for
 from . import invisible, structure
@@ -151,27 +152,14 @@ def _may_have_spam(detector, doc: Document, last: _LastLook) -> bool:
     if not detector.cuts:
         return True
     text = doc.text
-    touched = merge_spans(detector.stretches(text, doc.spans_of_changes(last.at, _every)))
+    touched = merge_spans(detector.stretches(text, change_spans(doc, last.at)))
     starts = [a for a, _ in touched]
-    for s, e in _moved(doc, last.at, last.sites):
+    for s, e in forward_spans(doc, last.at, last.sites):
         i = bisect_right(starts, s) - 1
         if i < 0 or touched[i][1] < e:
             return True  # a stretch with such a word that no change touched (or not known to be one)
     # One test over the touched stretches together: a word of the test never lies across a line break.
     return detector.may_hold_anchor("\n".join(text[a:b] for a, b in touched))
-
-
-def _every(_change) -> bool:
-    return True
-
-
-def _moved(doc: Document, first: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` of the text before ``doc.changes[first]``, where they lie now (through every batch)."""
-    bounds = [b for b in doc.batches if b >= first] + [len(doc.changes)]
-    for b0, b1 in zip(bounds, bounds[1:]):
-        if spans:
-            spans = PositionMap(edits_before(doc.changes[b0:b1])).spans(spans)
-    return spans
 
 
 def _apply_repairs(doc: Document, points: list[int], make_edits) -> list[int]:
