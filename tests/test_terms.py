@@ -3,14 +3,11 @@
 import re
 
 import pytest
-from hypothesis import given, strategies as st
 
 from pipeline import Pipeline
-from pipeline.glossary import load
 from pipeline.document import Document, replay
 from pipeline.options import Options
 from pipeline.stages import segment, terms
-from pipeline.termindex import build, lower
 
 # The terms stage alone: normalization (spaces, quotes) is tested on its own and in the laws.
 NORMALIZATION = ("width", "numbers", "punctuation", "spacing", "variant")
@@ -286,82 +283,3 @@ def test_spam_spans_move_with_the_repairs_before_them():
     doc = run_stage(text, flags=[(start, start + len("Buy china"))])
     assert "Buy china Working Committee for Caring for the Next Generation now." in doc.text
     assert doc.text.startswith("The Working Committee for Caring for the Next Generation met.")
-
-
-# -- the consistency check's reuse of its answers per surrounding phrase -----------------------------
-
-SMALL_MATCHER = None
-
-
-def small_matcher():
-    global SMALL_MATCHER
-    if SMALL_MATCHER is None:
-        import tempfile
-        from pathlib import Path
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "small.toml"
-            path.write_text(SMALL, encoding="utf-8")
-            SMALL_MATCHER = build(load([str(path)]))
-    return SMALL_MATCHER
-
-
-def renderings(text, spam, reuse):
-    """The unknown renderings of one flagging look at ``text`` (spam flags given), with or without reuse."""
-    doc = Document(text)
-    segment.setup(Options())(doc)
-    for start, end in spam:
-        doc.flag("spam", "spam-flag", start, end, "spam")
-    matcher = small_matcher()
-    sweep = terms.Sweep(doc, matcher, lambda rule: True)
-    raw = matcher.automaton.find_matches_as_indexes(lower(text), overlapping=True)
-    form_hits, head_hits = sweep.hits(text, raw, heads=True)
-    sweep.attested = {matcher.file_of[f.term] for _, _, f in form_hits if f.rule == "term-variant" and not f.weak}
-    chosen = sweep.choose(form_hits)
-    found = sweep.unknown_renderings(text, chosen, head_hits, reuse=reuse)
-    return [(t, f.start, f.end, key, surface) for t, f, key, surface in found]
-
-
-def test_reused_answers_see_known_forms_by_place():
-    # The same run twice; in the second a spam flag hides the known form before the head, so the
-    # rendering there reaches further left.
-    run = "The Customs Work Committee Caring Committee met."
-    text = f"关工委开会。{run}\n关工委开会。{run}"
-    second = text.rindex("Customs")
-    spam = [(second, second + len("Customs Work Committee"))]
-    plain = renderings(text, spam, reuse=False)
-    assert [r[4] for r in plain] == ["Caring Committee", "Customs Work Committee Caring Committee"]
-    assert renderings(text, spam, reuse=True) == plain
-
-
-def test_reused_answers_tell_heads_apart():
-    # The same text around two heads of different terms (Office: Alpha Office; Committee: 关工委).
-    filler = " met. " + "and so on " * 15 + "The Caring "
-    text = "关工委。Alpha Office." + filler + "Office" + filler + "Committee" + filler
-    plain = renderings(text, [], reuse=False)
-    assert [r[4] for r in plain] == ["Caring Committee"]
-    assert renderings(text, [], reuse=True) == plain
-
-
-def test_reused_answers_read_far_enough():
-    # The content word before the head is four words away; the text nearer to it is the same.
-    tail = " met. " + "and so on " * 15
-    text = "关工委。" + tail + "The Xeneration for the the Committee" + tail + "The Generation for the the Committee" + tail
-    plain = renderings(text, [], reuse=False)
-    assert [r[4] for r in plain] == ["Generation for the the Committee"]
-    assert renderings(text, [], reuse=True) == plain
-
-
-PHRASES = ["The Customs Work Committee", "caring committee", "Caring Committee", "Caring Office",
-           "next generation committee", "the committee of the next generation", "Next Generation Committee",
-           "organizations of the caring", "five old men", "Wulo", "the caring of", "met", "and", "Alpha Office",
-           "beta gamma", "Gamma caring Office", "staffers", "members of staff", "关工委", "五老", "开会。", ". ",
-           ", ", "\n", "\n\n", "'s", " "]
-
-
-@given(st.lists(st.sampled_from(PHRASES), min_size=1, max_size=30), st.integers(1, 4),
-       st.lists(st.tuples(st.integers(0, 400), st.integers(1, 40)), max_size=3))
-def test_reused_answers_are_the_plain_answers(parts, times, spam):
-    # Repeated text, so that phrases recur in the same surroundings and elsewhere in others.
-    text = " ".join(parts) * times
-    spam = [(s, min(s + n, len(text))) for s, n in spam if s < len(text)]
-    assert renderings(text, spam, reuse=True) == renderings(text, spam, reuse=False)

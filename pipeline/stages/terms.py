@@ -54,7 +54,6 @@ _WORD_AFTER = regex.compile(r" (" + WORD + r")(?![\p{Latin}\p{N}])")
 _PLAIN_BEFORE = regex.compile(r"(?r)(?<![\p{Latin}\p{N}])(" + PLAIN + ") ")
 _PLAIN_AFTER = regex.compile(r" (" + PLAIN + r")(?![\p{Latin}\p{N}])")
 MAX_PHRASE_WORDS = 12
-PARTNER_REACH = 140  # _may_have_partner reads four words of at most 32 characters each side
 _HAN = regex.compile(r"\p{Han}")
 UNTRANSLATED_SPARE_HAN = 2  # Han characters beside the term in its stretch (省, 市, 全省 ...)
 UNTRANSLATED_MAX_CHARS = 40  # a longer Chinese run is a clause of its own
@@ -139,15 +138,6 @@ def _run_bounds(segs, seg_starts, at: int, n: int) -> tuple[int, int]:
         return 0, n
     g = segs[bisect_right(seg_starts, at) - 1]
     return g.start, g.end
-
-
-def _known_cut(words, s: int, known) -> int:
-    """How many of ``words`` (offsets relative to ``s``) come before the first content word that a
-    known form holds: ``neighbours`` stops there."""
-    for i, w in enumerate(words):
-        if w[3] is not None and known(w[0] + s):
-            return i
-    return len(words)
 
 
 def _rendering(left, head, right, vocab):
@@ -351,17 +341,12 @@ class Sweep:
 
     # -- flags -----------------------------------------------------------------------------------
 
-    def unknown_renderings(self, text: str, chosen, head_hits, reuse: bool = True
-                           ) -> list[tuple[int, Flag, tuple, str]]:
+    def unknown_renderings(self, text: str, chosen, head_hits) -> list[tuple[int, Flag, tuple, str]]:
         """Renderings of glossary terms that the glossary does not know, each flagged (to be settled).
 
         A rendering is a run of the term's own content words (joined by single spaces and the words
         of STOP) around one of its head nouns, outside every known form, with two content words in
         common with one known form. Only terms the document holds (a known form or the Chinese) count.
-
-        A head word in the same surroundings (the same text around it, up to the ends of its run) gets
-        the same answer: with ``reuse`` each is worked out once per sweep (a term recurs in the same
-        phrases), apart from which neighbours lie in a known form, which is looked at each time.
         """
         m = self.m
         eligible = {f.term for _, _, f in chosen} | self.zh_present()
@@ -377,8 +362,6 @@ class Sweep:
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
         vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
         held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
-        partner_of: dict[tuple, bool] = {}  # per head and the text near it (reuse)
-        phrase_of: dict[tuple, tuple] = {}  # per head and its run: its neighbours, the outcomes by cut
         x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
         for s, e, idx in head_hits:
             vocab = vocab_of.get(idx)
@@ -393,44 +376,13 @@ class Sweep:
                 x += 1
             if x and ends[x - 1] > s:
                 continue  # part of a known rendering
-            if not reuse:
-                if not _may_have_partner(text, s, e, vocab):
-                    continue  # no word of its terms beside it
-                lo, hi = _run_bounds(segs, seg_starts, s, len(text))
-                left, right = self.neighbours(text, s, e, lo, hi, vocab, known)
-                best = self.rendering_at(text, s, e, idx, left, right, eligible, held_pairs)
-                if best is not None:
-                    found[(best[1], best[2])] = (best[0], best[3])
-                continue
-            # The text ``_may_have_partner`` reads (PARTNER_REACH characters each side at most).
-            near = (idx, text[s - PARTNER_REACH : s] if s >= PARTNER_REACH else text[:s],
-                    text[e : e + PARTNER_REACH])
-            partner = partner_of.get(near)
-            if partner is None:
-                partner = partner_of[near] = _may_have_partner(text, s, e, vocab)
-            if not partner:
+            if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = _run_bounds(segs, seg_starts, s, len(text))
-            # What ``neighbours`` reads: the run around the head and the character beyond each end.
-            around = (idx, text[max(lo - 1, 0) : s], lo == 0, text[s:e],
-                      text[e : hi + 1], hi == len(text))
-            entry = phrase_of.get(around)
-            if entry is None:
-                # Relative to the head, and before the known forms cut them: those differ by place.
-                rel_left, rel_right = self.neighbours(text, s, e, lo, hi, vocab, lambda at: False)
-                entry = phrase_of[around] = ([(a - s, b - s, w, k) for a, b, w, k in rel_left],
-                                             [(a - s, b - s, w, k) for a, b, w, k in rel_right], {})
-            rel_left, rel_right, outcomes = entry
-            cut = (_known_cut(rel_left, s, known), _known_cut(rel_right, s, known))
-            outcome = outcomes.get(cut, outcomes)
-            if outcome is outcomes:
-                left = [(a + s, b + s, w, k) for a, b, w, k in rel_left[: cut[0]]]
-                right = [(a + s, b + s, w, k) for a, b, w, k in rel_right[: cut[1]]]
-                best = self.rendering_at(text, s, e, idx, left, right, eligible, held_pairs)
-                outcome = outcomes[cut] = None if best is None else (best[0], best[1] - s, best[2] - s, best[3])
-            if outcome is not None:
-                t, ss, se, key = outcome
-                found[(ss + s, se + s)] = (t, key)
+            left, right = self.neighbours(text, s, e, lo, hi, vocab, known)
+            best = self.rendering_at(text, s, e, idx, left, right, eligible, held_pairs)
+            if best is not None:
+                found[(best[1], best[2])] = (best[0], best[3])
         out = []
         for (ss, se), (t, key) in sorted(found.items()):
             self.doc.flag(NAME, "term-inconsistent", ss, se, "")
