@@ -492,9 +492,10 @@ class _Window:
 def _phrase_start(f: str, lo: int, pos: int) -> int:
     """Where the run of phrase characters that ends at ``pos`` starts, at ``lo`` at the earliest: what
     ``_PHRASE_BEFORE.match(f, lo, pos).start()`` finds. The reversed text is read from ``pos`` back to
-    the start of ``f``: ``regex`` looks behind ``lo`` (a mark between digits there counts) and not past
-    ``pos``, as a reversed string does."""
-    n = _PHRASE_REVERSED.match(f[pos - 1::-1] if pos else "").end()
+    two characters before ``lo``: ``regex`` looks behind ``lo`` (a mark between digits there counts) and
+    not past ``pos``, as a reversed string does; each step reads one character each side, so what lies
+    further back changes nothing (and a long line is not copied for every repair)."""
+    n = _PHRASE_REVERSED.match(f[max(lo - 2, 0):pos][::-1]).end()
     return pos - min(n, pos - lo)
 
 
