@@ -3,8 +3,9 @@ ranges for a standard-library ``re`` character class.
 
 The segment stage scans text with ``re`` because its engine runs the tokenizer about three times faster
 than the ``regex`` module does; ``re`` has no ``\\p{Script}``, so the ranges are taken from ``regex`` here,
-once. Han also takes the whole blocks reserved for CJK ideographs, so characters added by a
-later Unicode version are Han too. tests/test_script_classes.py checks the ranges against ``regex``.
+once. ``HAN`` also takes the whole blocks reserved for CJK ideographs, so characters added by a
+later Unicode version are Han too; ``HAN_SCRIPT`` is ``\\p{Han}`` exactly (the spacing stage decides on it,
+as ``typography.is_han`` does). tests/test_script_classes.py checks the ranges against ``regex``.
 Run: python scripts/make_script_classes.py
 """
 
@@ -16,6 +17,7 @@ TARGET = Path(__file__).resolve().parent.parent / "pipeline" / "script_classes.p
 LAST = 0x40000  # no Han, Latin or other script below is past plane 3
 CLASSES = {
     "HAN": r"\p{Han}",
+    "HAN_SCRIPT": r"\p{Han}",
     "LATIN": r"\p{Latin}",
     "OTHER_SCRIPTS": r"[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}\p{Thai}"
                      r"\p{Devanagari}]",

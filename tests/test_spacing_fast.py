@@ -1,0 +1,81 @@
+"""The spacing stage's fast paths against the plain ones they replace: each must give the same answers."""
+
+import itertools
+import re
+from pathlib import Path
+
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.script_classes import HAN_SCRIPT
+from pipeline.stages import spacing
+from pipeline.typography import FW_OPEN, LATIN_CHARS
+from strategies import piece
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+# As first written, with the ``regex`` module's properties: the reference.
+PLAIN_HAN_RUN = regex.compile(r"[\p{Han}〇々]++")
+PLAIN_GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + regex.escape(FW_OPEN) + r"])|[.:?!](?=[\p{Han}"
+                                 + regex.escape(FW_OPEN) + "])")
+
+
+def plain_insertion_points(text: str) -> list[int]:
+    points = [m.end() for m in PLAIN_GLUED_MARK.finditer(text)]
+    n = len(text)
+    for m in PLAIN_HAN_RUN.finditer(text):
+        s, e = m.span()
+        if s:
+            c = text[s - 1]
+            if "0" <= c <= "9" or c == "%" or c in LATIN_CHARS:
+                points.append(s)
+        if e < n:
+            c = text[e]
+            if "0" <= c <= "9" or c in LATIN_CHARS:
+                points.append(e)
+    return points
+
+
+# Characters on every edge the fast patterns draw: Han of each plane and block (a radical, 〇 and 々, a
+# compatibility ideograph, plane 2 and 3), code points reserved for Han but unassigned (U+FA6E,
+# U+2A6E0: not \p{Han}), full-width letters and digits (Latin and a digit, inside the wide range), the
+# Latin letters past U+FFFF, digits of other scripts (\d for ``regex`` but not ASCII), the marks, the
+# full-width openers, spaces and ASCII.
+EDGES = ("中⺉〇々\u3021\uf900\U00020000\U00031350\U0003347a\ufa6e\U0002a6e0"
+         "ＡＺａ５\U00010780\U0001df00\u0663\U00010d40ée"
+         ",;.:?!%“《（「 \t\nAz09-_，。")
+edge_text = st.text(alphabet=EDGES, max_size=40)
+
+
+def test_han_script_is_the_han_property_exactly():
+    ours = re.compile(f"[{HAN_SCRIPT}]")
+    han = regex.compile(r"\p{Han}")
+    for code in range(0x110000):
+        c = chr(code)
+        assert bool(ours.match(c)) == bool(han.match(c)), hex(code)
+
+
+def test_the_wide_range_holds_every_han_character():
+    wide = re.compile(f"[{spacing._HAN_SPAN}]")
+    assert all(wide.match(c) for c in "".join(re.findall(f"[{HAN_SCRIPT}]+", "".join(map(chr, range(0x40000))))))
+
+
+def test_insertion_points_on_real_text():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
+    assert texts
+    for text in texts:
+        assert spacing.insertion_points(text) == plain_insertion_points(text)
+
+
+def test_insertion_points_on_every_short_string_of_edge_classes():
+    alphabet = "中\ufa6e\U00020000Ａa5\u0663%,.“ "
+    for n in range(5):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert spacing.insertion_points(text) == plain_insertion_points(text), repr(text)
+
+
+@given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
+def test_insertion_points_as_the_plain_ones(text):
+    assert spacing.insertion_points(text) == plain_insertion_points(text)
