@@ -21,6 +21,25 @@ PLAIN_GLUED_MARK = regex.compile(r"[,;](?=[\p{Latin}\p{Han}\d" + regex.escape(FW
                                  + regex.escape(FW_OPEN) + "])")
 
 
+def plain_space_runs(text: str) -> list[tuple[int, int]]:
+    """Every maximal run of spaces, kept when it is two or more, holds an odd space or touches a
+    character outside ASCII."""
+    out = []
+    n = len(text)
+    k = 0
+    while k < n:
+        if text[k] not in spacing.SPACES:
+            k += 1
+            continue
+        e = k
+        while e < n and text[e] in spacing.SPACES:
+            e += 1
+        if e - k > 1 or text[k] != " " or k and not text[k - 1].isascii() or e < n and not text[e].isascii():
+            out.append((k, e))
+        k = e
+    return out
+
+
 def plain_insertion_points(text: str) -> list[int]:
     points = [m.end() for m in PLAIN_GLUED_MARK.finditer(text)]
     n = len(text)
@@ -61,11 +80,25 @@ def test_the_wide_range_holds_every_han_character():
     assert all(wide.match(c) for c in "".join(re.findall(f"[{HAN_SCRIPT}]+", "".join(map(chr, range(0x40000))))))
 
 
-def test_insertion_points_on_real_text():
+def test_space_runs_on_every_short_string_of_edge_classes():
+    for n in range(7):
+        for chars in itertools.product("  \u3000a中,", repeat=n) if n < 6 else itertools.product(" a中\u3000", repeat=n):
+            text = "".join(chars)
+            assert spacing.space_runs(text) == plain_space_runs(text), repr(text)
+
+
+@given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text, st.sampled_from(["  ", "   ", " \u3000 ", "\u2002 "])),
+                                     max_size=20).map("".join)))
+def test_space_runs_as_the_plain_ones(text):
+    assert spacing.space_runs(text) == plain_space_runs(text)
+
+
+def test_insertion_points_and_space_runs_on_real_text():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
     assert texts
     for text in texts:
         assert spacing.insertion_points(text) == plain_insertion_points(text)
+        assert spacing.space_runs(text) == plain_space_runs(text)
 
 
 def test_insertion_points_on_every_short_string_of_edge_classes():
