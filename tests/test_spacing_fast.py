@@ -112,3 +112,12 @@ def test_insertion_points_on_every_short_string_of_edge_classes():
 @given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
 def test_insertion_points_as_the_plain_ones(text):
     assert spacing.insertion_points(text) == plain_insertion_points(text)
+
+
+@given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
+def test_after_a_glued_mark_the_decision_is_that_of_insertion(text):
+    from pipeline.typography import LangIndex, load_conventions
+
+    spacer = spacing.Spacer(text, LangIndex([], len(text)), load_conventions(), digit_spacing=True)
+    for p in spacing.glued_marks(text):
+        assert spacer.after_mark(p) == spacer.insertion(p)

@@ -96,7 +96,10 @@ def setup(options: Options) -> Callable[[Document], None]:
                 rule = "space-in-chinese"
             if rule in rules and after != text[s:e]:
                 edits.append(Edit(s, e, after, rule))
-        for p in insertion_points(doc.text):
+        for p in glued_marks(text):
+            if spacer.after_mark(p) in rules:  # what ``insertion`` decides after a mark
+                edits.append(Edit(p, p, " ", "space-after-mark"))
+        for p in han_word_points(text):
             rule = spacer.insertion(p)
             if rule in rules:
                 edits.append(Edit(p, p, " ", rule))
@@ -146,19 +149,30 @@ def _space_positions(text: str) -> list[int]:
 
 def insertion_points(text: str) -> list[int]:
     """Positions between a Han character and a Latin letter, digit or ``%``, and after a glued mark."""
+    return glued_marks(text) + han_word_points(text)
+
+
+def glued_marks(text: str) -> list[int]:
+    """Positions after an ASCII mark glued to a word (``work,Under``, ``Congress,坚持``)."""
     glued = _GLUED_MARK.match
-    points = [m.end() for m in _MARK_BEFORE_WORD.finditer(text) if glued(text, m.start())]
+    return [m.end() for m in _MARK_BEFORE_WORD.finditer(text) if glued(text, m.start())]
+
+
+_WORD_BEFORE_HAN = frozenset("0123456789%") | LATIN_CHARS
+_WORD_AFTER_HAN = frozenset("0123456789") | LATIN_CHARS
+
+
+def han_word_points(text: str) -> list[int]:
+    """Positions between a Han character and a Latin letter, digit or (before the Han) ``%``."""
+    points = []
+    before, after = _WORD_BEFORE_HAN, _WORD_AFTER_HAN
     n = len(text)
     for m in _HAN_RUN.finditer(text):
         s, e = m.span()
-        if s:
-            c = text[s - 1]
-            if "0" <= c <= "9" or c == "%" or c in LATIN_CHARS:
-                points.append(s)
-        if e < n:
-            c = text[e]
-            if "0" <= c <= "9" or c in LATIN_CHARS:
-                points.append(e)
+        if s and text[s - 1] in before:
+            points.append(s)
+        if e < n and text[e] in after:
+            points.append(e)
     return points
 
 
@@ -245,7 +259,7 @@ class Spacer:
         left, right = text[p - 1], text[p]
         if is_han(left) or is_han(right):
             if left in ",;.:?!":
-                return self._after_mark(p)
+                return self.after_mark(p)
             word = p if is_han(left) else p - 1
             if left == "%" and not (p > 1 and text[p - 2].isdigit()):
                 return None
@@ -253,9 +267,10 @@ class Spacer:
             if rule == "digit-spacing" and not self._digit_space_wanted(p - 1, p):
                 return None
             return rule
-        return self._after_mark(p)
+        return self.after_mark(p)
 
-    def _after_mark(self, p: int) -> str | None:
+    def after_mark(self, p: int) -> str | None:
+        """The rule that puts a space at ``p``, after an ASCII mark: ``insertion``'s answer there."""
         text = self.text
         mark, nxt = text[p - 1], text[p]
         before = text[p - 2] if p > 1 else ""
