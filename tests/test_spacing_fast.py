@@ -121,3 +121,29 @@ def test_after_a_glued_mark_the_decision_is_that_of_insertion(text):
     spacer = spacing.Spacer(text, LangIndex([], len(text)), load_conventions(), digit_spacing=True)
     for p in spacing.glued_marks(text):
         assert spacer.after_mark(p) == spacer.insertion(p)
+
+
+PLAIN_TOKEN_BEFORE = regex.compile(r"(?r)[0-9A-Za-z\p{Latin}._\-+%'’]*+")
+PLAIN_TOKEN_AFTER = regex.compile(r"[0-9A-Za-z\p{Latin}._\-+%'’]*+")
+
+
+def plain_han_neighbour(spacer: spacing.Spacer, pos: int) -> str:
+    text = spacer.text
+    start = PLAIN_TOKEN_BEFORE.match(text, max(0, pos - 64), pos).start()
+    end = PLAIN_TOKEN_AFTER.match(text, pos + 1, pos + 65).end()
+    if regex.search(r"\p{Latin}", text[start:end]):
+        return "space-han-latin"
+    return "space-han-latin" if spacer.langs(pos) == "en" else "digit-spacing"
+
+
+TOKEN_EDGES = "ab5.-+%'’_\U00010780ＡéЯ٣ 中"
+
+
+@given(st.one_of(st.text(alphabet=TOKEN_EDGES, max_size=150),
+                 st.lists(st.one_of(piece, st.text(alphabet=TOKEN_EDGES, max_size=70)), max_size=20).map("".join)))
+def test_the_word_next_to_han_as_the_plain_walk(text):
+    from pipeline.typography import LangIndex, load_conventions
+
+    spacer = spacing.Spacer(text, LangIndex([], len(text)), load_conventions(), digit_spacing=False)
+    for pos in range(len(text)):  # every position, whatever is there: the walk does not care
+        assert spacer._han_neighbour(pos, left_is_word=True) == plain_han_neighbour(spacer, pos), pos

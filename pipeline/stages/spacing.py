@@ -29,7 +29,7 @@ import regex
 
 from ..document import Document, Edit
 from ..options import Options
-from ..script_classes import HAN_SCRIPT
+from ..script_classes import HAN_SCRIPT, LATIN
 from ..typography import (ASCII_CLAUSE, FW_CLAUSE, FW_CLOSE, FW_OPEN, LATIN_CHARS, Conventions, LangIndex, is_han,
                           is_latin, load_conventions, protect_urls, runs_for, space_chars)
 from . import segment
@@ -64,10 +64,11 @@ _MARK_BEFORE_WORD = re.compile(r"[,;.:?!](?=[0-9A-Za-z\x80-\U0010ffff])")
 CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
 # The word or number next to a Han character: letters, digits and what holds a token together (PM2.5,
 # COVID-19), up to 64 characters each way.
-_TOKEN_CHAR = r"[0-9A-Za-z\p{Latin}._\-+%'’]"
-_TOKEN_BEFORE = regex.compile(f"(?r){_TOKEN_CHAR}*+")  # matched backwards from where it ends
-_TOKEN_AFTER = regex.compile(f"{_TOKEN_CHAR}*+")
-_LATIN_LETTER = regex.compile(r"\p{Latin}")
+# (The standard-library ``re`` and \p{Latin} as ranges, and a set for the walk back: 15,000 calls each
+# per 10 MB, where ``regex``'s calls cost twice as much.)
+_TOKEN_CHARS = frozenset("0123456789._-+%'’") | LATIN_CHARS  # A-Z and a-z are Latin
+_TOKEN_AFTER = re.compile(f"[0-9{LATIN}._\\-+%'’]*")
+_LATIN_LETTER = re.compile(f"[{LATIN}]")
 _OPENERS = FW_OPEN + "\"'(["
 _CLOSERS = FW_CLOSE + "\"')]"
 
@@ -233,7 +234,9 @@ class Spacer:
         """Rule for a Han character next to the word or number at ``pos`` (the word is left of the Han
         character when ``left_is_word``): ``space-han-latin`` or ``digit-spacing``."""
         text = self.text
-        start = _TOKEN_BEFORE.match(text, max(0, pos - 64), pos).start()
+        start, first = pos, max(0, pos - 64)
+        while start > first and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
         end = _TOKEN_AFTER.match(text, pos + 1, pos + 65).end()
         if _LATIN_LETTER.search(text, start, end):
             return "space-han-latin"
