@@ -160,10 +160,14 @@ def segment(text: str, detect: Detector | None = None, lang_before: str | None =
     takes it, as it would inside the whole document). ``fold``: the forms normalization converts between
     (``typography.form_fold``; the shipped conventions by default)."""
     text = (fold or form_fold())(text)
-    tokens = [(m.start(), m.end(), m.lastgroup or "e") for m in _TOKEN.finditer(text)]
+    tokens = list(_TOKEN.finditer(text))
     if not tokens:
         return [Segment(0, len(text), lang_before or "other")] if text else []
-    starts, ends, langs = (list(column) for column in zip(*tokens))
+    # A list per column (a tuple per token, then columns, took 15% longer)
+    starts = [m.start() for m in tokens]
+    ends = [m.end() for m in tokens]
+    langs = [m.lastgroup or "e" for m in tokens]
+    del tokens
     # Labels are one letter per token (``z``, ``e``, ``o``), joined into a string where patterns find
     # the tokens that need a look (a Latin phrase next to Han, a change of language) without a Python
     # loop over every token.
@@ -313,9 +317,16 @@ def _runs(text: str, starts: list[int], ends: list[int], langs: list[str],
         if nl >= 0:
             out.append(Segment(0, nl + 1, lang_before))
             run_start = nl + 1
+    n = len(langs)
     for m in _SAME_LABEL.finditer("".join(langs)):  # the tokens of one run
         last = m.end() - 1
-        cut = len(text) if last + 1 == len(langs) else _ownership_cut(text, ends[last], starts[last + 1])
+        if last + 1 == n:
+            cut = len(text)
+        else:
+            start, end = ends[last], starts[last + 1]
+            # Nothing, or only what ends the clause before, between the runs: ``_ownership_cut``'s first
+            # answers, without the call (most cuts)
+            cut = end if not text[start:end].strip(_ENDS_AND_SPACES) else _ownership_cut(text, start, end)
         out.append(Segment(run_start, cut, _LANG[langs[last]]))
         run_start = cut
     return out
