@@ -147,3 +147,15 @@ def test_the_word_next_to_han_as_the_plain_walk(text):
     spacer = spacing.Spacer(text, LangIndex([], len(text)), load_conventions(), digit_spacing=False)
     for pos in range(len(text)):  # every position, whatever is there: the walk does not care
         assert spacer._han_neighbour(pos, left_is_word=True) == plain_han_neighbour(spacer, pos), pos
+
+
+def test_after_a_glued_mark_on_every_short_string():
+    from pipeline.typography import LangIndex, load_conventions
+
+    conv = load_conventions()
+    for n in range(5):
+        for chars in itertools.product("1a中.,?٣“", repeat=n):
+            text = "".join(chars)
+            spacer = spacing.Spacer(text, LangIndex([], len(text)), conv, digit_spacing=False)
+            for p in spacing.glued_marks(text):
+                assert spacer.after_mark(p) == spacer.insertion(p), repr(text)
