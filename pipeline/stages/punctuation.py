@@ -26,7 +26,8 @@ clause that English continues after the mark (``Created by 哈铁集团, for ...
 from __future__ import annotations
 
 import re
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
 import regex
 
@@ -68,13 +69,10 @@ PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a dou
 def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
-    finder = mark_finder(conv)
+    scan = Scanner(conv)
     heading = load_patterns()[1]
     relabel = segment.setup(options) if options.enabled(segment.NAME) else None
-    quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
-              for zo, zc, en, also in conv.quotes]
-    brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
-                for zo, zc, eo, ec in conv.brackets]
+    quotes = [(zo, zc, en) for zo, zc, en, _also in conv.quotes]
     on = options.enabled
 
     def run(doc: Document) -> None:
@@ -86,24 +84,99 @@ def setup(options: Options) -> Callable[[Document], None]:
         # same text, each blind to what the others convert (a quote's form, a mark's width, a space a
         # converted mark brings), so that one round leaves nothing for a second one, nor for cleaning
         # the output again.
-        if on("doubled-mark"):
-            doc.apply(NAME, doubled_edits(doc.text, doubled, marker_marks(doc.text, heading)))
+        markers = marker_marks(doc.text, heading)
+        if on("doubled-mark") and doc.apply(NAME, doubled_edits(doc.text, doubled, markers)):
+            markers = marker_marks(doc.text, heading)  # (the text changed: the markers are found again)
         text = doc.text
         langs = runs_for(doc, relabel)
+        found = scan(text)
         edits: list[Edit] = []
         if on("punct-width"):
-            edits += width_edits(text, langs, finder, conv, marker_marks(text, heading))
+            zh_runs = [(s.start, s.end) for s in doc.segments if s.lang == "zh"]
+            edits += width_edits(text, langs, scan.marks(text, found, zh_runs), conv, markers)
         if on("quotes"):
-            for pattern, zo, zc, en in quotes:
-                edits += quote_edits(text, langs, pattern, zo, zc, en)
+            for (zo, zc, en), at in zip(quotes, found.quotes):
+                edits += quote_edits(text, langs, at, zo, zc, en)
         if on("brackets"):
-            for pattern, *forms in brackets:
-                edits += bracket_edits(text, langs, pattern, *forms)
+            for forms, at in zip(conv.brackets, found.brackets):
+                edits += bracket_edits(text, langs, at, *forms)
         if on("space-before-mark"):
             edits += space_before_mark_edits(text, langs)
         doc.apply(NAME, edits)
 
     return run
+
+
+# -- finding the marks, quotes and brackets ----------------------------------------------------------
+
+@dataclass
+class Found:
+    """What one scan of the text found (positions, in order)."""
+
+    marks: list[int]  # clause-ending marks that their neighbours do not settle (``Scanner``)
+    quotes: list[list[int]]  # the quotes of each quote convention (``Conventions.quotes``)
+    brackets: list[list[int]]  # the brackets of each bracket convention
+
+
+class Scanner:
+    """One pass of the stdlib ``re`` over the text finds the marks of every rule but the doubled marks
+    (each further pass over 8 M characters costs 25 ms: one per quote convention, one for brackets, one
+    for marks). Of the clause-ending marks it leaves out the two cases that their neighbours settle,
+    about half of the marks: an ASCII mark after an ASCII letter (``word,``; unless the letter is in a
+    Chinese run: ``marks`` adds those) and a full-width one between two common Han characters
+    (``中，中``); ``width_edits`` skips the same ones (``mark_finder`` gives every mark, for the tests
+    that compare the two)."""
+
+    def __init__(self, conv: Conventions):
+        ascii_marks = "".join(conv.en_to_zh)  # the marks ``width_edits`` settles by the letter before
+        other_marks = "".join(sorted({*conv.zh_to_en} - {*conv.en_to_zh}))  # by the characters around
+        self.quote_chars = ["".join(q[:3]) + q[3] for q in conv.quotes]
+        self.bracket_chars = ["".join(b) for b in conv.brackets]
+        self.mark_chars = frozenset(ascii_marks + other_marks)
+        kept = "".join(self.quote_chars + self.bracket_chars)
+        cases = []
+        if kept:
+            cases.append(f"(?<=[{re.escape(kept)}])")
+        if ascii_marks:
+            cases.append(f"(?<=[{re.escape(ascii_marks)}])(?<![A-Za-z].)")
+        if other_marks:
+            cases.append(f"(?<=[{re.escape(other_marks)}])(?:(?<![\u4e00-\u9fff].)|(?![\u4e00-\u9fff]))")
+        every = re.escape("".join(sorted({*ascii_marks, *other_marks, *kept})))
+        # The class first: ``re`` jumps from one of its characters to the next, the lookarounds run there.
+        self.pattern = re.compile(f"[{every}](?:{'|'.join(cases)})")
+        # ASCII marks after an ASCII letter of a Chinese run (``使用GitLab,部署``), searched run by run.
+        self.after_letter = re.compile(f"[{re.escape(ascii_marks)}](?<=[A-Za-z].)") if ascii_marks else None
+
+    def __call__(self, text: str) -> Found:
+        found = Found([], [[] for _ in self.quote_chars], [[] for _ in self.bracket_chars])
+        route: dict[str, list] = {}
+        for chars, at in zip(self.quote_chars + self.bracket_chars, found.quotes + found.brackets):
+            for c in chars:
+                route.setdefault(c, []).append(at.append)
+        for c in route:
+            if c in self.mark_chars:
+                route[c].append(found.marks.append)
+        add_mark = found.marks.append
+        for m in self.pattern.finditer(text):
+            i = m.start()
+            to = route.get(text[i])
+            if to is None:
+                add_mark(i)
+            else:
+                for add in to:
+                    add(i)
+        return found
+
+    def marks(self, text: str, found: Found, zh_runs: list[tuple[int, int]]) -> list[int]:
+        """The marks for ``width_edits``: those found, and the ASCII marks after an ASCII letter of a
+        Chinese run (``zh_runs``: the (start, end) of each; the letter decides, ``labels[i - 1]``)."""
+        if self.after_letter is None:
+            return found.marks
+        extra: list[int] = []
+        search = self.after_letter.finditer
+        for start, end in zh_runs:
+            extra += [m.start() for m in search(text, start + 1, end + 1)]
+        return sorted(found.marks + extra) if extra else found.marks
 
 
 # -- doubled marks -----------------------------------------------------------------------------------
@@ -196,15 +269,15 @@ def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
     return found
 
 
-def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventions,
+def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Conventions,
                 keep: set[int] = frozenset()) -> list[Edit]:
-    """``keep``: positions of marks left as they are (``marker_marks``)."""
+    """``marks``: positions of clause-ending marks (``Scanner.marks``, or every one: ``mark_finder``);
+    ``keep``: positions of marks left as they are (``marker_marks``)."""
     edits = []
     n = len(text)
     en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
     labels = langs.labels
-    for m in finder.finditer(text):
-        i = m.start()
+    for i in marks:
         c = text[i]
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < n else ""
@@ -334,8 +407,9 @@ def _clause_first_content(text: str, k: int) -> int:
 
 # -- quotes and brackets ----------------------------------------------------------------------------
 
-def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en: str) -> list[Edit]:
-    """Quotes in the form of the sentence they stand in, decided from their neighbours only.
+def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str, zh_close: str,
+                en: str) -> list[Edit]:
+    """``quotes``: the positions of the quotes of one convention (``Found.quotes``). Quotes in the form of the sentence they stand in, decided from their neighbours only.
 
     Direction: a quote opens when it follows the start of the line or an opening context (``：“``,
     ``、“``), closes when the end of the line or a closing context follows (``”，``); a space on one side
@@ -354,8 +428,7 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
     n = len(text)
     labels = langs.labels
     skipped = _Skip(text, _SKIPPED.__contains__)
-    for m in pattern.finditer(text):
-        i = m.start()
+    for i in quotes:
         if i > line_end:  # a new line: a quote never stays open across lines
             edits += _quote_forms(text, line, zh_open, zh_close, en)
             line = []
@@ -485,14 +558,14 @@ class _Skip:
         return j
 
 
-def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en_open: str,
-                  en_close: str) -> list[Edit]:
+def bracket_edits(text: str, langs: LangIndex, brackets: Iterable[int], zh_open: str, zh_close: str,
+                  en_open: str, en_close: str) -> list[Edit]:
+    """``brackets``: the positions of the brackets of one convention (``Found.brackets``)."""
     edits = []
     stack: list[int] = []
     line_end = -1
     enclosed = _Skip(text, lambda c: not is_han(c) and not c.isalnum())
-    for m in pattern.finditer(text):
-        i = m.start()
+    for i in brackets:
         if i > line_end:
             stack.clear()
             line_end = text.find("\n", i)
