@@ -87,3 +87,38 @@ def test_an_ascii_mark_after_a_letter_of_a_chinese_run_is_decided():
     marks = SCAN.marks(text, found, [(0, len(text))])
     assert marks == [text.index(",")]
     assert [e.after for e in P.width_edits(text, langs, marks, CONV)] == ["，"]
+
+
+def plain_content_lang(text: str, i: int, step: int, langs: LangIndex):
+    """The nearest letter or Han character on the line, looked for one character at a time."""
+    j = i + step
+    while 0 <= j < len(text) and abs(j - i) < P.LOOK:
+        c = text[j]
+        if c == "\n":
+            return None
+        if c in P.LATIN_CHARS:
+            return langs(j)
+        if P.is_han(c):
+            return "zh"
+        j += step
+    return None
+
+
+def plain_neighbour(text: str, i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(text) and text[j] in P._SKIPPED:
+        j += step
+    return "" if not 0 <= j < len(text) or text[j] == "\n" else text[j]
+
+
+@settings(max_examples=300)
+@given(mixed_text, st.lists(st.integers(min_value=0, max_value=400), max_size=8),
+       st.lists(st.sampled_from(LANGS), min_size=1, max_size=3))
+def test_the_quick_looks_at_a_quote_s_neighbours_answer_as_the_searches(text, cuts, langs):
+    """``_content_lang`` and ``_neighbour`` look one and two characters away before they search."""
+    index = LangIndex(runs(text, cuts, langs) if text else [], len(text))
+    skipped = P._Skip(text, P._SKIPPED.__contains__)
+    for i in range(len(text)):
+        for step in (-1, +1):
+            assert P._content_lang(text, i, step, index) == plain_content_lang(text, i, step, index), (i, step)
+            assert P._neighbour(text, i, step, skipped) == plain_neighbour(text, i, step), (i, step)

@@ -64,6 +64,7 @@ QUOTE_CHARS = "\"'“”‘’＂＇"
 SPACED_BEFORE = frozenset(SPACES + CLAUSE_MARKS + CLOSING + QUOTE_CHARS)
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
 PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
+_NO_SPACE_AFTER = frozenset(SPACES + "\n" + CLOSING + CLAUSE_MARKS)  # what an ASCII mark needs no space before
 
 
 def setup(options: Options) -> Callable[[Document], None]:
@@ -274,6 +275,7 @@ def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Convent
     """``marks``: positions of clause-ending marks (``Scanner.marks``, or every one: ``mark_finder``);
     ``keep``: positions of marks left as they are (``marker_marks``)."""
     edits = []
+    add = edits.append
     n = len(text)
     en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
     labels = langs.labels
@@ -284,8 +286,17 @@ def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Convent
         # Settled by their neighbours, and most marks: ``,`` after a word of an English run, ``，``
         # between two Han characters.
         if c in en_to_zh:
-            if prev in LATIN_CHARS and labels[i - 1] != "z":
+            if prev in LATIN_CHARS:
+                if labels[i - 1] != "z":
+                    continue
+            elif "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= nxt <= "\u9fff":
+                # ``贯彻,各方面``: a Chinese clause (``mark_lang``'s answer), and none of the tests below
+                # holds between two Han characters: the frequent case without them.
+                if i not in keep:
+                    add(Edit(i, i + 1, en_to_zh[c], "punct-width"))
                 continue
+        elif prev in LATIN_CHARS:
+            pass  # (no Han: the test below, and its call of ``is_han``, cannot hold)
         elif ("\u4e00" <= prev <= "\u9fff" or is_han(prev)) and ("\u4e00" <= nxt <= "\u9fff" or is_han(nxt)):
             continue
         if prev.isdigit() and nxt.isdigit():
@@ -301,12 +312,12 @@ def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Convent
         if lang == "zh" and c in en_to_zh:
             if c == "." and not _ends_chinese_sentence(text, i):
                 continue
-            edits.append(Edit(i, i + 1, en_to_zh[c], "punct-width"))
+            add(Edit(i, i + 1, en_to_zh[c], "punct-width"))
         elif lang == "en" and c in zh_to_en:
             after = zh_to_en[c]
-            if nxt and nxt not in SPACES and nxt != "\n" and nxt not in CLOSING and nxt not in CLAUSE_MARKS:
+            if nxt and nxt not in _NO_SPACE_AFTER:
                 after += " "
-            edits.append(Edit(i, i + 1, after, "punct-width"))
+            add(Edit(i, i + 1, after, "punct-width"))
     return edits
 
 
@@ -446,10 +457,10 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
         nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        left = NAMES[labels[i - 1]] if before in LATIN_CHARS else "zh" if is_han(before) \
-            else _content_lang(text, i, -1, langs)
-        right = NAMES[labels[i + 1]] if after in LATIN_CHARS else "zh" if is_han(after) \
-            else _content_lang(text, i, +1, langs)
+        left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
+            else "zh" if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_lang(text, i, -1, langs)
+        right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
+            else "zh" if "\u4e00" <= after <= "\u9fff" or is_han(after) else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
@@ -468,18 +479,18 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
 
 def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    partner: dict[int, int] = {}  # index in ``line`` -> index of its partner
+    partner = [-1] * len(line)  # index in ``line`` -> index of its partner
     pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for k, (_i, opening, _left, _right) in enumerate(line):
-        if opening:
+    for k, q in enumerate(line):
+        if q[1]:
             pending.append(k)
         elif pending:
             o = pending.pop()
             partner[o], partner[k] = k, o
     edits = []
     for k, (i, opening, left, right) in enumerate(line):
-        j = partner.get(k)
-        if j is not None:
+        j = partner[k]
+        if j >= 0:
             o, c = (line[k], line[j]) if opening else (line[j], line[k])
             before, after = o[2], c[3]  # the languages outside the pair
             if before is None or after is None or before == after:
@@ -502,12 +513,24 @@ def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]]
 def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     """The language of the nearest letter or Han character before or after ``i`` on its line. Digits do
     not count: the runs give them to a side by the quotes and brackets around them."""
+    n = len(text)
     j = i + step
-    c = text[j] if 0 <= j < len(text) else "\n"  # most quotes touch a word: the quick answer first
+    c = text[j] if 0 <= j < n else "\n"  # most quotes touch a word: the quick answer first
     if c in LATIN_CHARS:
         return langs(j)
     if "\u4e00" <= c <= "\u9fff" or is_han(c):
         return "zh"
+    if c == "\n":
+        return None  # (also before the start or past the end of the text: nothing on that side)
+    j += step  # the next most frequent: a space between (``word "``, ``“ 中``)
+    if 0 <= j < n:
+        c = text[j]
+        if c in LATIN_CHARS:
+            return langs(j)
+        if "\u4e00" <= c <= "\u9fff" or is_han(c):
+            return "zh"
+        if c == "\n":
+            return None
     if step > 0:
         m = _CONTENT_OR_BREAK.search(text, i + 1, min(len(text), i + LOOK))
     else:
@@ -523,6 +546,9 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
 def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
     skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
+    j = i + 2 * step  # (the character past the next one, without the walk: one space beside a quote)
+    if 0 <= j < len(text) and text[j] not in _SKIPPED and text[j - step] in _SKIPPED:
+        return "" if text[j] == "\n" else text[j]
     j = skipped.next(i, step)
     if not 0 <= j < len(text) or text[j] == "\n":
         return ""
