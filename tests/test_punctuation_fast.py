@@ -122,3 +122,52 @@ def test_the_quick_looks_at_a_quote_s_neighbours_answer_as_the_searches(text, cu
         for step in (-1, +1):
             assert P._content_lang(text, i, step, index) == plain_content_lang(text, i, step, index), (i, step)
             assert P._neighbour(text, i, step, skipped) == plain_neighbour(text, i, step), (i, step)
+
+
+DOUBLED = P._doubled_pattern(CONV)
+# Marks, quotes, brackets and spaces packed close: doubled pairs, rows of them and near misses.
+packed = st.lists(st.sampled_from(list("。.,，;；:：、!？ \u3000\t\"“”'’)）(a中1\n") + ["..", "。。", ".。", "，,"]),
+                  max_size=30).map("".join)
+texts = st.one_of(mixed_text, packed)
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_pairs_read_back_from_the_scan_are_the_pairs_searched(text):
+    plain = [m.start() for m in DOUBLED[2].finditer(text)]
+    assert P.pair_starts(text, SCAN(text).marks, DOUBLED) == plain
+
+
+@settings(max_examples=300)
+@given(texts, st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+       st.lists(st.sampled_from(LANGS), min_size=1, max_size=3))
+def test_what_the_scan_found_moves_through_the_doubled_marks_taken_out(text, cuts, langs):
+    """Moved through the ``doubled-mark`` edits, the scan's findings are those of a scan of the result
+    (the marks may be more: ``中。。中`` -> ``中。中`` leaves a mark its neighbours settle, decided as any)."""
+    from pipeline.document import Document
+
+    doc = Document(text)
+    found = SCAN(text)
+    applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, set()))
+    moved = SCAN.moved(found, doc.changes[-applied:]) if applied else found
+    fresh = SCAN(doc.text)
+    assert (moved.quotes, moved.brackets) == (fresh.quotes, fresh.brackets)
+    assert set(fresh.marks) <= set(moved.marks) <= set(plain_positions(FINDER, doc.text))
+    assert moved.marks == sorted(set(moved.marks))
+    segments = runs(doc.text, cuts, langs) if doc.text else []
+    zh_runs = [(s.start, s.end) for s in segments if s.lang == "zh"]
+    langs_index = LangIndex(segments, len(doc.text))
+    assert (P.width_edits(doc.text, langs_index, SCAN.marks(doc.text, moved, zh_runs), CONV)
+            == P.width_edits(doc.text, langs_index, plain_positions(FINDER, doc.text), CONV))
+
+
+def test_a_doubled_mark_taken_out_moves_what_follows():
+    text = '他说“好”。。然后,"the end".'
+    from pipeline.document import Document
+
+    doc = Document(text)
+    found = SCAN(text)
+    applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, set()))
+    assert applied == 1 and doc.text == '他说“好”。然后,"the end".'
+    moved = SCAN.moved(found, doc.changes[-1:])
+    assert moved.quotes == SCAN(doc.text).quotes == [[2, 4, 9, 17], []]

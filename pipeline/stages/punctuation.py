@@ -26,12 +26,13 @@ clause that English continues after the mark (``Created by 哈铁集团, for ...
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import regex
 
-from ..document import Document, Edit
+from ..document import Change, Document, Edit
 from ..options import Options
 from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
                           LangIndex, is_han, is_latin, load_conventions, protect_urls, runs_for, space_chars)
@@ -64,6 +65,8 @@ QUOTE_CHARS = "\"'“”‘’＂＇"
 SPACED_BEFORE = frozenset(SPACES + CLAUSE_MARKS + CLOSING + QUOTE_CHARS)
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
 PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
+_SPACE_SET = frozenset(SPACES)
+_PAIR_GAP = frozenset(SPACES + PAIR_CLOSERS)
 _NO_SPACE_AFTER = frozenset(SPACES + "\n" + CLOSING + CLAUSE_MARKS)  # what an ASCII mark needs no space before
 
 
@@ -71,6 +74,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
     scan = Scanner(conv)
+    pairs_found = set(doubled[1]) <= scan.mark_chars  # (a user's conventions may make it otherwise)
     heading = load_patterns()[1]
     relabel = segment.setup(options) if options.enabled(segment.NAME) else None
     quotes = [(zo, zc, en) for zo, zc, en, _also in conv.quotes]
@@ -86,11 +90,15 @@ def setup(options: Options) -> Callable[[Document], None]:
         # converted mark brings), so that one round leaves nothing for a second one, nor for cleaning
         # the output again.
         markers = marker_marks(doc.text, heading)
-        if on("doubled-mark") and doc.apply(NAME, doubled_edits(doc.text, doubled, markers)):
-            markers = marker_marks(doc.text, heading)  # (the text changed: the markers are found again)
+        found = scan(doc.text)
+        if on("doubled-mark"):
+            starts = pair_starts(doc.text, found.marks, doubled) if pairs_found else None
+            applied = doc.apply(NAME, doubled_edits(doc.text, doubled, markers, starts))
+            if applied:  # a few per document: what was found is moved through them, not found again
+                markers = marker_marks(doc.text, heading)
+                found = scan.moved(found, doc.changes[-applied:])
         text = doc.text
         langs = runs_for(doc, relabel)
-        found = scan(text)
         edits: list[Edit] = []
         if on("punct-width"):
             zh_runs = [(s.start, s.end) for s in doc.segments if s.lang == "zh"]
@@ -168,6 +176,21 @@ class Scanner:
                     add(i)
         return found
 
+    def moved(self, found: Found, changes: list[Change]) -> Found:
+        """``found`` moved through the changes of the ``doubled-mark`` rule (those of one
+        ``Document.apply``): the marks they took out are dropped. They take out spaces and a mark, and
+        put in a space or nothing; the marks beside them were not settled by their neighbours before
+        (the one after followed a mark; the full-width one before was followed by no Han character, and
+        the ASCII one before keeps the letter it follows), and are not after: none is missing."""
+        spans = []  # (start, end, shift after it) of each change, in offsets of the text before
+        shift = 0
+        for c in changes:
+            start, end = c.start - shift, c.end - shift
+            shift += len(c.after) - (end - start)
+            spans.append((start, end, shift))
+        return Found(_moved(found.marks, spans), [_moved(at, spans) for at in found.quotes],
+                     [_moved(at, spans) for at in found.brackets])
+
     def marks(self, text: str, found: Found, zh_runs: list[tuple[int, int]]) -> list[int]:
         """The marks for ``width_edits``: those found, and the ASCII marks after an ASCII letter of a
         Chinese run (``zh_runs``: the (start, end) of each; the letter decides, ``labels[i - 1]``)."""
@@ -178,6 +201,19 @@ class Scanner:
         for start, end in zh_runs:
             extra += [m.start() for m in search(text, start + 1, end + 1)]
         return sorted(found.marks + extra) if extra else found.marks
+
+
+def _moved(positions: list[int], spans: list[tuple[int, int, int]]) -> list[int]:
+    """Sorted ``positions`` moved through the changes ``spans`` (``Scanner.moved``)."""
+    out: list[int] = []
+    k = shift = 0
+    for start, end, after in spans:
+        j = bisect_left(positions, start, k)
+        out += [p + shift for p in positions[k:j]] if shift else positions[k:j]
+        k = bisect_left(positions, end, j)  # (those inside the change are gone)
+        shift = after
+    out += [p + shift for p in positions[k:]] if shift else positions[k:]
+    return out
 
 
 # -- doubled marks -----------------------------------------------------------------------------------
@@ -200,13 +236,15 @@ def _doubled_pattern(conv: Conventions):
     return pattern, {c: cls for cls in classes.values() for c in cls}, starts
 
 
-def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit]:
+def doubled_edits(text: str, doubled, keep: set[int] = frozenset(), starts: Iterable[int] | None = None) -> list[Edit]:
     """``keep``: marks of list or heading markers (``1、，`` is no doubled pair: taking the ``，`` would make
-    ``1、`` at a line end no heading)."""
-    pattern, class_of, starts = doubled
+    ``1、`` at a line end no heading). ``starts``: where pairs start (``pair_starts``), else searched."""
+    pattern, class_of, find_starts = doubled
+    if starts is None:
+        starts = (m.start() for m in find_starts.finditer(text))
     rows: list[list] = []  # marks of one class in a row, each pair as the pattern reads it
-    for start in starts.finditer(text):  # every start: ``。，。。``, a rejected pair must not hide the next
-        m = pattern.match(text, start.start())
+    for start in starts:  # every start: ``。，。。``, a rejected pair must not hide the next
+        m = pattern.match(text, start)
         if m.group(3) not in class_of[m.group(1)]:
             continue
         if rows and rows[-1][-1].start(3) == m.start(1):
@@ -232,6 +270,29 @@ def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit
         gap = " " if a.isascii() and (is_han(after) or after.isalnum()) else ""
         edits.append(Edit(m.end(2), m.end(), gap, "doubled-mark"))
     return edits
+
+
+def pair_starts(text: str, marks: list[int], doubled) -> list[int]:
+    """Where the pairs of ``doubled_edits`` start, read back from the marks that end them: what follows a
+    space, a quote, a closing bracket or a mark is never settled by its neighbours, so the second mark of
+    every pair is among the marks ``Scanner`` keeps (when the scan looks for every mark of a pair: see
+    ``setup``). Between the two marks: spaces, at most one quote or bracket, spaces."""
+    class_of = doubled[1]
+    gap = _PAIR_GAP.union(class_of)  # what may stand before the second mark
+    starts = []
+    for i in marks:
+        if not i or text[i - 1] not in gap or text[i] not in class_of:
+            continue
+        j = i - 1
+        while j >= 0 and text[j] in _SPACE_SET:
+            j -= 1
+        if j >= 0 and text[j] in PAIR_CLOSERS:
+            j -= 1
+            while j >= 0 and text[j] in _SPACE_SET:
+                j -= 1
+        if j >= 0 and text[j] in class_of:
+            starts.append(j)
+    return starts
 
 
 def _visible(text: str, i: int, step: int) -> str:
