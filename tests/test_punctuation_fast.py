@@ -171,3 +171,11 @@ def test_a_doubled_mark_taken_out_moves_what_follows():
     assert applied == 1 and doc.text == '他说“好”。然后,"the end".'
     moved = SCAN.moved(found, doc.changes[-1:])
     assert moved.quotes == SCAN(doc.text).quotes == [[2, 4, 9, 17], []]
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_the_marks_after_a_space_read_from_the_scan_are_those_searched(text):
+    assert P.marks_after_space(text, SCAN(text).marks) == P.marks_after_space(text)
+    doc_marks = SCAN(SEED[:3000]).marks
+    assert P.marks_after_space(SEED[:3000], doc_marks) == P.marks_after_space(SEED[:3000])

@@ -66,6 +66,7 @@ SPACED_BEFORE = frozenset(SPACES + CLAUSE_MARKS + CLOSING + QUOTE_CHARS)
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
 PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
 _SPACE_SET = frozenset(SPACES)
+_CLAUSE_MARK_SET = frozenset(CLAUSE_MARKS)
 _PAIR_GAP = frozenset(SPACES + PAIR_CLOSERS)
 _NO_SPACE_AFTER = frozenset(SPACES + "\n" + CLOSING + CLAUSE_MARKS)  # what an ASCII mark needs no space before
 
@@ -74,7 +75,10 @@ def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
     scan = Scanner(conv)
-    pairs_found = set(doubled[1]) <= scan.mark_chars  # (a user's conventions may make it otherwise)
+    # Whether the scan looks for every mark of a doubled pair, every mark a space may precede (a user's
+    # conventions may make it otherwise: then they are searched).
+    pairs_found = set(doubled[1]) <= scan.mark_chars
+    spaced_found = set(CLAUSE_MARKS) <= scan.mark_chars
     heading = load_patterns()[1]
     relabel = segment.setup(options) if options.enabled(segment.NAME) else None
     quotes = [(zo, zc, en) for zo, zc, en, _also in conv.quotes]
@@ -110,7 +114,8 @@ def setup(options: Options) -> Callable[[Document], None]:
             for forms, at in zip(conv.brackets, found.brackets):
                 edits += bracket_edits(text, langs, at, *forms)
         if on("space-before-mark"):
-            edits += space_before_mark_edits(text, langs)
+            after_space = marks_after_space(text, found.marks if spaced_found else None)
+            edits += space_before_mark_edits(text, langs, after_space)
         doc.apply(NAME, edits)
 
     return run
@@ -705,11 +710,22 @@ _SPACE_BEFORE_MARK = re.compile(" (?=[" + re.escape(CLAUSE_MARKS) + "])")  # a l
 _ODD_SPACE_BEFORE_MARK = re.compile("[" + re.escape(SPACES.replace(" ", "")) + "](?=[" + re.escape(CLAUSE_MARKS) + "])")
 
 
-def space_before_mark_edits(text: str, langs: LangIndex) -> list[Edit]:
-    edits = []
+def marks_after_space(text: str, marks: list[int] | None = None) -> list[int]:
+    """The clause marks that follow a space: read from ``marks`` (the scan's: none that follows a space
+    is settled by its neighbours, so they are all there), else searched."""
+    if marks is not None:
+        return [i for i in marks if i and text[i - 1] in _SPACE_SET and text[i] in _CLAUSE_MARK_SET]
     found = [m.end() for m in _SPACE_BEFORE_MARK.finditer(text)]
     if any(c in text for c in SPACES if c != " "):  # tabs and odd spaces: rare, one pattern for them
         found = sorted(found + [m.end() for m in _ODD_SPACE_BEFORE_MARK.finditer(text)])
+    return found
+
+
+def space_before_mark_edits(text: str, langs: LangIndex, found: list[int] | None = None) -> list[Edit]:
+    """``found``: the clause marks after a space (``marks_after_space``), else searched."""
+    edits = []
+    if found is None:
+        found = marks_after_space(text)
     for e in found:
         start = e - 1
         while start and text[start - 1] in SPACES:
