@@ -202,9 +202,12 @@ class Scanner:
         if self.after_letter is None:
             return found.marks
         extra: list[int] = []
-        search = self.after_letter.finditer
+        search = self.after_letter.search  # (most runs have none: one search each, no iterator)
         for start, end in zh_runs:
-            extra += [m.start() for m in search(text, start + 1, end + 1)]
+            m = search(text, start + 1, end + 1)
+            while m is not None:
+                extra.append(m.start())
+                m = search(text, m.end(), end + 1)
         return sorted(found.marks + extra) if extra else found.marks
 
 
@@ -361,8 +364,13 @@ def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Convent
                 if i not in keep:
                     add(Edit(i, i + 1, en_to_zh[c], "punct-width"))
                 continue
-        elif prev in LATIN_CHARS:
-            pass  # (no Han: the test below, and its call of ``is_han``, cannot hold)
+        elif prev in LATIN_CHARS and c not in ".;:":
+            # ``deepened。``: the letter's run decides (``mark_lang``'s first answer); none of the tests
+            # below holds after a letter (no letter is a digit), and only English converts this mark.
+            if labels[i - 1] == "e" and c in zh_to_en and i not in keep:
+                after = zh_to_en[c]
+                add(Edit(i, i + 1, after + " " if nxt and nxt not in _NO_SPACE_AFTER else after, "punct-width"))
+            continue
         elif ("\u4e00" <= prev <= "\u9fff" or is_han(prev)) and ("\u4e00" <= nxt <= "\u9fff" or is_han(nxt)):
             continue
         if prev.isdigit() and nxt.isdigit():
@@ -486,7 +494,8 @@ def _clause_first_content(text: str, k: int) -> int:
 
 def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str, zh_close: str,
                 en: str) -> list[Edit]:
-    """``quotes``: the positions of the quotes of one convention (``Found.quotes``). Quotes in the form of the sentence they stand in, decided from their neighbours only.
+    """Quotes in the form of the sentence they stand in, decided from their neighbours only (``quotes``:
+    the positions of the quotes of one convention, ``Found.quotes``).
 
     Direction: a quote opens when it follows the start of the line or an opening context (``：“``,
     ``、“``), closes when the end of the line or a closing context follows (``”，``); a space on one side
