@@ -157,8 +157,10 @@ def test_the_quick_looks_at_a_quote_s_neighbours_answer_as_the_searches(text, cu
 
 
 DOUBLED = P._doubled_pattern(CONV)
-# Marks, quotes, brackets and spaces packed close: doubled pairs, rows of them and near misses.
-packed = st.lists(st.sampled_from(list("。.,，;；:：、!？ \u3000\t\"“”'’)）(a中1\n") + ["..", "。。", ".。", "，,"]),
+HEADING = P.load_patterns()[1]
+# Marks, quotes, brackets and spaces packed close: doubled pairs, rows of them and near misses, markers.
+packed = st.lists(st.sampled_from(list("。.,，;；:：、!？ \u3000\t\"“”'’)）(a中1\n")
+                                  + ["..", "。。", ".。", "，,", "\n1、", "\n1. ", "\n一、", "\nOne，", "\n(二)"]),
                   max_size=30).map("".join)
 texts = st.one_of(mixed_text, packed)
 
@@ -180,8 +182,11 @@ def test_what_the_scan_found_moves_through_the_doubled_marks_taken_out(text, cut
 
     doc = Document(text)
     found = SCAN(text)
-    applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, set()))
+    markers = P.marker_marks(text, HEADING)
+    applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, markers))
     moved = SCAN.moved(found, doc.changes[-applied:]) if applied else found
+    if applied:
+        assert P.moved_markers(markers, doc.changes[-applied:], doc.text, HEADING) == P.marker_marks(doc.text, HEADING)
     fresh = SCAN(doc.text)
     assert (moved.quotes, moved.brackets) == (fresh.quotes, fresh.brackets)
     assert set(fresh.marks) <= set(moved.marks) <= set(plain_positions(FINDER, doc.text))
@@ -211,3 +216,15 @@ def test_the_marks_after_a_space_read_from_the_scan_are_those_searched(text):
     assert P.marks_after_space(text, SCAN(text).marks) == P.marks_after_space(text)
     doc_marks = SCAN(SEED[:3000]).marks
     assert P.marks_after_space(SEED[:3000], doc_marks) == P.marks_after_space(SEED[:3000])
+
+
+def test_a_marker_on_a_line_with_a_doubled_mark_is_found_again():
+    from pipeline.document import Document
+
+    text = "序\n1、工作。。好\n2、学习"
+    doc = Document(text)
+    markers = P.marker_marks(text, HEADING)
+    assert markers == {3, 11}
+    applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, markers))
+    assert applied == 1 and doc.text == "序\n1、工作。好\n2、学习"
+    assert P.moved_markers(markers, doc.changes[-1:], doc.text, HEADING) == {3, 10}
