@@ -298,13 +298,7 @@ def pair_starts(text: str, marks: list[int], doubled) -> list[int]:
     for i in [i for i in marks if text[i - 1] in gap]:  # (a comprehension: twice as fast as a loop)
         if not i or text[i] not in class_of:
             continue
-        j = i - 1
-        while j >= 0 and text[j] in _SPACE_SET:
-            j -= 1
-        if j >= 0 and text[j] in PAIR_CLOSERS:
-            j -= 1
-            while j >= 0 and text[j] in _SPACE_SET:
-                j -= 1
+        j = _past_pair_gap(text, i, -1)
         if j >= 0 and text[j] in class_of:
             starts.append(j)
     return starts
@@ -320,8 +314,8 @@ def _visible(text: str, i: int, step: int) -> str:
 # -- width of clause-ending marks ----------------------------------------------------------------------
 
 def mark_finder(conv: Conventions) -> re.Pattern:
-    """Every clause-ending mark of either width (a plain class: the stdlib ``re`` jumps from mark to mark;
-    a pattern that also looks around them is slower than the Python tests in ``width_edits``)."""
+    """Every clause-ending mark of either width: the plain search, which ``Scanner`` replaces in the stage
+    (tests/test_punctuation_fast.py compares the two)."""
     return re.compile("[" + re.escape("".join({*conv.zh_to_en, *conv.en_to_zh})) + "]")
 
 
@@ -425,24 +419,26 @@ def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Convent
 def _in_ascii_pair(text: str, i: int) -> bool:
     """The ASCII mark at ``i`` and the same mark next to it make a pair that the doubled-mark rule
     leaves alone (``;;``, ``.".``: a quote or closing bracket and spaces may stand between)."""
-    c, n = text[i], len(text)
-    j = i + 1
-    while j < n and text[j] in SPACES:
-        j += 1
-    if j < n and text[j] in PAIR_CLOSERS:
-        j += 1
-        while j < n and text[j] in SPACES:
-            j += 1
-    if j < n and text[j] == c:
+    c = text[i]
+    j = _past_pair_gap(text, i, +1)
+    if j < len(text) and text[j] == c:
         return True
-    j = i - 1
-    while j >= 0 and text[j] in SPACES:
-        j -= 1
-    if j >= 0 and text[j] in PAIR_CLOSERS:
-        j -= 1
-        while j >= 0 and text[j] in SPACES:
-            j -= 1
+    j = _past_pair_gap(text, i, -1)
     return j >= 0 and text[j] == c
+
+
+def _past_pair_gap(text: str, i: int, step: int) -> int:
+    """The first position after (step +1) or before (-1) ``i`` past what may stand between the two
+    marks of a doubled pair: spaces, at most one quote or closing bracket, spaces."""
+    n = len(text)
+    j = i + step
+    while 0 <= j < n and text[j] in _SPACE_SET:
+        j += step
+    if 0 <= j < n and text[j] in PAIR_CLOSERS:
+        j += step
+        while 0 <= j < n and text[j] in _SPACE_SET:
+            j += step
+    return j
 
 
 def _ends_chinese_sentence(text: str, i: int) -> bool:
