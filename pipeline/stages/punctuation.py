@@ -26,11 +26,13 @@ clause that English continues after the mark (``Created by 哈铁集团, for ...
 from __future__ import annotations
 
 import re
-from typing import Callable
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
 import regex
 
-from ..document import Document, Edit
+from ..document import Change, Document, Edit
 from ..options import Options
 from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
                           LangIndex, is_han, is_latin, load_conventions, protect_urls, runs_for, space_chars)
@@ -63,18 +65,23 @@ QUOTE_CHARS = "\"'“”‘’＂＇"
 SPACED_BEFORE = frozenset(SPACES + CLAUSE_MARKS + CLOSING + QUOTE_CHARS)
 _SKIPPED = frozenset(SPACES + QUOTE_CHARS)  # what a quote's neighbours are looked for past
 PAIR_CLOSERS = QUOTE_CHARS + "）)"  # what may stand between two marks of a doubled pair
+_SPACE_SET = frozenset(SPACES)
+_CLAUSE_MARK_SET = frozenset(CLAUSE_MARKS)
+_PAIR_GAP = frozenset(SPACES + PAIR_CLOSERS)
+_NO_SPACE_AFTER = frozenset(SPACES + "\n" + CLOSING + CLAUSE_MARKS)  # what an ASCII mark needs no space before
 
 
 def setup(options: Options) -> Callable[[Document], None]:
     conv = load_conventions(options.rules)
     doubled = _doubled_pattern(conv)
-    finder = mark_finder(conv)
+    scan = Scanner(conv)
+    # Whether the scan looks for every mark of a doubled pair, every mark a space may precede (a user's
+    # conventions may make it otherwise: then they are searched).
+    pairs_found = set(doubled[1]) <= scan.mark_chars
+    spaced_found = set(CLAUSE_MARKS) <= scan.mark_chars
     heading = load_patterns()[1]
     relabel = segment.setup(options) if options.enabled(segment.NAME) else None
-    quotes = [(re.compile("[" + re.escape(zo + zc + en + also) + "]"), zo, zc, en)
-              for zo, zc, en, also in conv.quotes]
-    brackets = [(re.compile("[" + re.escape(zo + zc + eo + ec) + "]"), zo, zc, eo, ec)
-                for zo, zc, eo, ec in conv.brackets]
+    quotes = [(zo, zc, en) for zo, zc, en, _also in conv.quotes]
     on = options.enabled
 
     def run(doc: Document) -> None:
@@ -86,24 +93,142 @@ def setup(options: Options) -> Callable[[Document], None]:
         # same text, each blind to what the others convert (a quote's form, a mark's width, a space a
         # converted mark brings), so that one round leaves nothing for a second one, nor for cleaning
         # the output again.
+        markers = marker_marks(doc.text, heading)
+        found = scan(doc.text)
         if on("doubled-mark"):
-            doc.apply(NAME, doubled_edits(doc.text, doubled, marker_marks(doc.text, heading)))
+            starts = pair_starts(doc.text, found.marks, doubled) if pairs_found else None
+            applied = doc.apply(NAME, doubled_edits(doc.text, doubled, markers, starts))
+            if applied:  # a few per document: what was found is moved through them, not found again
+                markers = moved_markers(markers, doc.changes[-applied:], doc.text, heading)
+                found = scan.moved(found, doc.changes[-applied:])
         text = doc.text
         langs = runs_for(doc, relabel)
         edits: list[Edit] = []
         if on("punct-width"):
-            edits += width_edits(text, langs, finder, conv, marker_marks(text, heading))
+            zh_runs = [(s.start, s.end) for s in doc.segments if s.lang == "zh"]
+            edits += width_edits(text, langs, scan.marks(text, found, zh_runs), conv, markers)
         if on("quotes"):
-            for pattern, zo, zc, en in quotes:
-                edits += quote_edits(text, langs, pattern, zo, zc, en)
+            for (zo, zc, en), at in zip(quotes, found.quotes):
+                edits += quote_edits(text, langs, at, zo, zc, en)
         if on("brackets"):
-            for pattern, *forms in brackets:
-                edits += bracket_edits(text, langs, pattern, *forms)
+            for forms, at in zip(conv.brackets, found.brackets):
+                edits += bracket_edits(text, langs, at, *forms)
         if on("space-before-mark"):
-            edits += space_before_mark_edits(text, langs)
+            after_space = marks_after_space(text, found.marks if spaced_found else None)
+            edits += space_before_mark_edits(text, langs, after_space)
         doc.apply(NAME, edits)
 
     return run
+
+
+# -- finding the marks, quotes and brackets ----------------------------------------------------------
+
+@dataclass
+class Found:
+    """What one scan of the text found (positions, in order)."""
+
+    marks: list[int]  # clause-ending marks that their neighbours do not settle (``Scanner``)
+    quotes: list[list[int]]  # the quotes of each quote convention (``Conventions.quotes``)
+    brackets: list[list[int]]  # the brackets of each bracket convention
+
+
+class Scanner:
+    """One pass of the stdlib ``re`` over the text finds the marks of every rule but the doubled marks
+    (each further pass over 8 M characters costs 25 ms: one per quote convention, one for brackets, one
+    for marks). Of the clause-ending marks it leaves out the two cases that their neighbours settle,
+    about half of the marks: an ASCII mark after an ASCII letter (``word,``; unless the letter is in a
+    Chinese run: ``marks`` adds those) and a full-width one between two common Han characters
+    (``中，中``); ``width_edits`` skips the same ones (``mark_finder`` gives every mark, for the tests
+    that compare the two)."""
+
+    def __init__(self, conv: Conventions):
+        ascii_marks = "".join(conv.en_to_zh)  # the marks ``width_edits`` settles by the letter before
+        other_marks = "".join(sorted({*conv.zh_to_en} - {*conv.en_to_zh}))  # by the characters around
+        self.quote_chars = ["".join(q[:3]) + q[3] for q in conv.quotes]
+        self.bracket_chars = ["".join(b) for b in conv.brackets]
+        self.mark_chars = frozenset(ascii_marks + other_marks)
+        kept = "".join(self.quote_chars + self.bracket_chars)
+        cases = []
+        if kept:
+            cases.append(f"(?<=[{re.escape(kept)}])")
+        if ascii_marks:
+            cases.append(f"(?<=[{re.escape(ascii_marks)}])(?<![A-Za-z].)")
+        if other_marks:
+            cases.append(f"(?<=[{re.escape(other_marks)}])(?:(?<![\u4e00-\u9fff].)|(?![\u4e00-\u9fff]))")
+        every = re.escape("".join(sorted({*ascii_marks, *other_marks, *kept})))
+        # The class first: ``re`` jumps from one of its characters to the next, the lookarounds run there.
+        self.pattern = re.compile(f"[{every}](?:{'|'.join(cases)})")
+        # ASCII marks after an ASCII letter of a Chinese run (``使用GitLab,部署``), searched run by run.
+        self.after_letter = re.compile(f"[{re.escape(ascii_marks)}](?<=[A-Za-z].)") if ascii_marks else None
+
+    def __call__(self, text: str) -> Found:
+        found = Found([], [[] for _ in self.quote_chars], [[] for _ in self.bracket_chars])
+        route: dict[str, list] = {}
+        for chars, at in zip(self.quote_chars + self.bracket_chars, found.quotes + found.brackets):
+            for c in chars:
+                route.setdefault(c, []).append(at.append)
+        for c in route:
+            if c in self.mark_chars:
+                route[c].append(found.marks.append)
+        add_mark = found.marks.append
+        for m in self.pattern.finditer(text):
+            i = m.start()
+            to = route.get(text[i])
+            if to is None:
+                add_mark(i)
+            else:
+                for add in to:
+                    add(i)
+        return found
+
+    def moved(self, found: Found, changes: list[Change]) -> Found:
+        """``found`` moved through the changes of the ``doubled-mark`` rule (those of one
+        ``Document.apply``): the marks they took out are dropped. They take out spaces and a mark, and
+        put in a space or nothing; the marks beside them were not settled by their neighbours before
+        (the one after followed a mark; the full-width one before was followed by no Han character, and
+        the ASCII one before keeps the letter it follows), and are not after: none is missing."""
+        spans = _change_spans(changes)
+        return Found(_moved(found.marks, spans), [_moved(at, spans) for at in found.quotes],
+                     [_moved(at, spans) for at in found.brackets])
+
+    def marks(self, text: str, found: Found, zh_runs: list[tuple[int, int]]) -> list[int]:
+        """The marks for ``width_edits``: those found, and the ASCII marks after an ASCII letter of a
+        Chinese run (``zh_runs``: the (start, end) of each; the letter decides, ``labels[i - 1]``)."""
+        if self.after_letter is None:
+            return found.marks
+        extra: list[int] = []
+        search = self.after_letter.search  # (most runs have none: one search each, no iterator)
+        for start, end in zh_runs:
+            m = search(text, start + 1, end + 1)
+            while m is not None:
+                extra.append(m.start())
+                m = search(text, m.end(), end + 1)
+        return sorted(found.marks + extra) if extra else found.marks
+
+
+def _change_spans(changes: list[Change]) -> list[tuple[int, int, int]]:
+    """(start, end, shift after it) of each change of one ``Document.apply``, in offsets of the text
+    before it (a change records its offsets in the text with the changes before it made)."""
+    spans = []
+    shift = 0
+    for c in changes:
+        start, end = c.start - shift, c.end - shift
+        shift += len(c.after) - (end - start)
+        spans.append((start, end, shift))
+    return spans
+
+
+def _moved(positions: list[int], spans: list[tuple[int, int, int]]) -> list[int]:
+    """Sorted ``positions`` moved through the changes ``spans`` (``Scanner.moved``)."""
+    out: list[int] = []
+    k = shift = 0
+    for start, end, after in spans:
+        j = bisect_left(positions, start, k)
+        out += [p + shift for p in positions[k:j]] if shift else positions[k:j]
+        k = bisect_left(positions, end, j)  # (those inside the change are gone)
+        shift = after
+    out += [p + shift for p in positions[k:]] if shift else positions[k:]
+    return out
 
 
 # -- doubled marks -----------------------------------------------------------------------------------
@@ -126,13 +251,15 @@ def _doubled_pattern(conv: Conventions):
     return pattern, {c: cls for cls in classes.values() for c in cls}, starts
 
 
-def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit]:
+def doubled_edits(text: str, doubled, keep: set[int] = frozenset(), starts: Iterable[int] | None = None) -> list[Edit]:
     """``keep``: marks of list or heading markers (``1、，`` is no doubled pair: taking the ``，`` would make
-    ``1、`` at a line end no heading)."""
-    pattern, class_of, starts = doubled
+    ``1、`` at a line end no heading). ``starts``: where pairs start (``pair_starts``), else searched."""
+    pattern, class_of, find_starts = doubled
+    if starts is None:
+        starts = (m.start() for m in find_starts.finditer(text))
     rows: list[list] = []  # marks of one class in a row, each pair as the pattern reads it
-    for start in starts.finditer(text):  # every start: ``。，。。``, a rejected pair must not hide the next
-        m = pattern.match(text, start.start())
+    for start in starts:  # every start: ``。，。。``, a rejected pair must not hide the next
+        m = pattern.match(text, start)
         if m.group(3) not in class_of[m.group(1)]:
             continue
         if rows and rows[-1][-1].start(3) == m.start(1):
@@ -160,6 +287,23 @@ def doubled_edits(text: str, doubled, keep: set[int] = frozenset()) -> list[Edit
     return edits
 
 
+def pair_starts(text: str, marks: list[int], doubled) -> list[int]:
+    """Where the pairs of ``doubled_edits`` start, read back from the marks that end them: what follows a
+    space, a quote, a closing bracket or a mark is never settled by its neighbours, so the second mark of
+    every pair is among the marks ``Scanner`` keeps (when the scan looks for every mark of a pair: see
+    ``setup``). Between the two marks: spaces, at most one quote or bracket, spaces."""
+    class_of = doubled[1]
+    gap = _PAIR_GAP.union(class_of)  # what may stand before the second mark
+    starts = []
+    for i in [i for i in marks if text[i - 1] in gap]:  # (a comprehension: twice as fast as a loop)
+        if not i or text[i] not in class_of:
+            continue
+        j = _past_pair_gap(text, i, -1)
+        if j >= 0 and text[j] in class_of:
+            starts.append(j)
+    return starts
+
+
 def _visible(text: str, i: int, step: int) -> str:
     """The character at ``i``, or the nearest one before (step -1) or after (+1) it that is no space."""
     while 0 <= i < len(text) and text[i] in SPACES:
@@ -170,17 +314,22 @@ def _visible(text: str, i: int, step: int) -> str:
 # -- width of clause-ending marks ----------------------------------------------------------------------
 
 def mark_finder(conv: Conventions) -> re.Pattern:
-    """Every clause-ending mark of either width (a plain class: the stdlib ``re`` jumps from mark to mark;
-    a pattern that also looks around them is slower than the Python tests in ``width_edits``)."""
+    """Every clause-ending mark of either width: the plain search, which ``Scanner`` replaces in the stage
+    (tests/test_punctuation_fast.py compares the two)."""
     return re.compile("[" + re.escape("".join({*conv.zh_to_en, *conv.en_to_zh})) + "]")
 
 
-def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
+def marker_marks(text: str, heading: regex.Pattern, lines: Iterable[int] | None = None) -> set[int]:
     """Positions of the marks inside a list or heading marker at the start of a line (``1、``, ``(二)``,
     ``One,``, as the structure stage's patterns find them). Such a mark is no clause end and keeps its
     form: ``1、Customs`` made ``1, Customs`` would no longer be a heading, and cleaning the output again
-    would join the line to the one before."""
+    would join the line to the one before. ``lines``: the starts of the lines to read, else every one."""
     found: set[int] = set()
+    if lines is not None:
+        for start in lines:
+            nl = text.find("\n", start)
+            _add_marker(found, text, heading.match(text, start, len(text) if nl < 0 else nl))
+        return found
     start = 0
     while start < len(text):
         nl = text.find("\n", start)
@@ -189,30 +338,60 @@ def marker_marks(text: str, heading: regex.Pattern) -> set[int]:
         # then differed from the whole).
         m = heading.match(text, start, len(text) if nl < 0 else nl)
         if m:
-            found.update(i for i in range(m.start(), m.end()) if text[i] in CLAUSE_MARKS)
+            _add_marker(found, text, m)
         if nl < 0:
             break
         start = nl + 1
     return found
 
 
-def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventions,
+def _add_marker(found: set[int], text: str, m) -> None:
+    if m:
+        found.update(i for i in range(m.start(), m.end()) if text[i] in CLAUSE_MARKS)
+
+
+def moved_markers(markers: set[int], changes: list[Change], text: str, heading: regex.Pattern) -> set[int]:
+    """``marker_marks`` of ``text`` from those of the text before ``changes`` (the doubled-mark rule's:
+    spaces and a mark taken out within a line, never a line break): the lines changed are read again,
+    the markers of the others moved."""
+    lines = sorted({text.rfind("\n", 0, c.start) + 1 for c in changes})  # (their starts, in ``text``)
+    kept = {i for i in _moved(sorted(markers), _change_spans(changes))
+            if text.rfind("\n", 0, i) + 1 not in lines}  # (markers are few: one per heading)
+    return kept | marker_marks(text, heading, lines)
+
+
+def width_edits(text: str, langs: LangIndex, marks: Iterable[int], conv: Conventions,
                 keep: set[int] = frozenset()) -> list[Edit]:
-    """``keep``: positions of marks left as they are (``marker_marks``)."""
+    """``marks``: positions of clause-ending marks (``Scanner.marks``, or every one: ``mark_finder``);
+    ``keep``: positions of marks left as they are (``marker_marks``)."""
     edits = []
+    add = edits.append
     n = len(text)
     en_to_zh, zh_to_en = conv.en_to_zh, conv.zh_to_en
     labels = langs.labels
-    for m in finder.finditer(text):
-        i = m.start()
+    for i in marks:
         c = text[i]
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < n else ""
         # Settled by their neighbours, and most marks: ``,`` after a word of an English run, ``，``
         # between two Han characters.
         if c in en_to_zh:
-            if prev in LATIN_CHARS and labels[i - 1] != "z":
+            if prev in LATIN_CHARS:
+                if labels[i - 1] != "z":
+                    continue
+            elif "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= nxt <= "\u9fff":
+                # ``贯彻,各方面``: a Chinese clause (``mark_lang``'s answer), and none of the tests below
+                # holds between two Han characters: the frequent case without them.
+                if i not in keep:
+                    add(Edit(i, i + 1, en_to_zh[c], "punct-width"))
                 continue
+        elif prev in LATIN_CHARS and c not in ".;:":
+            # ``deepened。``: the letter's run decides (``mark_lang``'s first answer); none of the tests
+            # below holds after a letter (no letter is a digit), and only English converts this mark.
+            if labels[i - 1] == "e" and c in zh_to_en and i not in keep:
+                after = zh_to_en[c]
+                add(Edit(i, i + 1, after + " " if nxt and nxt not in _NO_SPACE_AFTER else after, "punct-width"))
+            continue
         elif ("\u4e00" <= prev <= "\u9fff" or is_han(prev)) and ("\u4e00" <= nxt <= "\u9fff" or is_han(nxt)):
             continue
         if prev.isdigit() and nxt.isdigit():
@@ -228,36 +407,38 @@ def width_edits(text: str, langs: LangIndex, finder: re.Pattern, conv: Conventio
         if lang == "zh" and c in en_to_zh:
             if c == "." and not _ends_chinese_sentence(text, i):
                 continue
-            edits.append(Edit(i, i + 1, en_to_zh[c], "punct-width"))
+            add(Edit(i, i + 1, en_to_zh[c], "punct-width"))
         elif lang == "en" and c in zh_to_en:
             after = zh_to_en[c]
-            if nxt and nxt not in SPACES and nxt != "\n" and nxt not in CLOSING and nxt not in CLAUSE_MARKS:
+            if nxt and nxt not in _NO_SPACE_AFTER:
                 after += " "
-            edits.append(Edit(i, i + 1, after, "punct-width"))
+            add(Edit(i, i + 1, after, "punct-width"))
     return edits
 
 
 def _in_ascii_pair(text: str, i: int) -> bool:
     """The ASCII mark at ``i`` and the same mark next to it make a pair that the doubled-mark rule
     leaves alone (``;;``, ``.".``: a quote or closing bracket and spaces may stand between)."""
-    c, n = text[i], len(text)
-    j = i + 1
-    while j < n and text[j] in SPACES:
-        j += 1
-    if j < n and text[j] in PAIR_CLOSERS:
-        j += 1
-        while j < n and text[j] in SPACES:
-            j += 1
-    if j < n and text[j] == c:
+    c = text[i]
+    j = _past_pair_gap(text, i, +1)
+    if j < len(text) and text[j] == c:
         return True
-    j = i - 1
-    while j >= 0 and text[j] in SPACES:
-        j -= 1
-    if j >= 0 and text[j] in PAIR_CLOSERS:
-        j -= 1
-        while j >= 0 and text[j] in SPACES:
-            j -= 1
+    j = _past_pair_gap(text, i, -1)
     return j >= 0 and text[j] == c
+
+
+def _past_pair_gap(text: str, i: int, step: int) -> int:
+    """The first position after (step +1) or before (-1) ``i`` past what may stand between the two
+    marks of a doubled pair: spaces, at most one quote or closing bracket, spaces."""
+    n = len(text)
+    j = i + step
+    while 0 <= j < n and text[j] in _SPACE_SET:
+        j += step
+    if 0 <= j < n and text[j] in PAIR_CLOSERS:
+        j += step
+        while 0 <= j < n and text[j] in _SPACE_SET:
+            j += step
+    return j
 
 
 def _ends_chinese_sentence(text: str, i: int) -> bool:
@@ -334,8 +515,10 @@ def _clause_first_content(text: str, k: int) -> int:
 
 # -- quotes and brackets ----------------------------------------------------------------------------
 
-def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en: str) -> list[Edit]:
-    """Quotes in the form of the sentence they stand in, decided from their neighbours only.
+def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str, zh_close: str,
+                en: str) -> list[Edit]:
+    """Quotes in the form of the sentence they stand in, decided from their neighbours only (``quotes``:
+    the positions of the quotes of one convention, ``Found.quotes``).
 
     Direction: a quote opens when it follows the start of the line or an opening context (``：“``,
     ``、“``), closes when the end of the line or a closing context follows (``”，``); a space on one side
@@ -354,8 +537,7 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
     n = len(text)
     labels = langs.labels
     skipped = _Skip(text, _SKIPPED.__contains__)
-    for m in pattern.finditer(text):
-        i = m.start()
+    for i in quotes:
         if i > line_end:  # a new line: a quote never stays open across lines
             edits += _quote_forms(text, line, zh_open, zh_close, en)
             line = []
@@ -373,10 +555,10 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
         nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        left = NAMES[labels[i - 1]] if before in LATIN_CHARS else "zh" if is_han(before) \
-            else _content_lang(text, i, -1, langs)
-        right = NAMES[labels[i + 1]] if after in LATIN_CHARS else "zh" if is_han(after) \
-            else _content_lang(text, i, +1, langs)
+        left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
+            else "zh" if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_lang(text, i, -1, langs)
+        right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
+            else "zh" if "\u4e00" <= after <= "\u9fff" or is_han(after) else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
@@ -395,18 +577,18 @@ def quote_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: st
 
 def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    partner: dict[int, int] = {}  # index in ``line`` -> index of its partner
+    partner = [-1] * len(line)  # index in ``line`` -> index of its partner
     pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for k, (_i, opening, _left, _right) in enumerate(line):
-        if opening:
+    for k, q in enumerate(line):
+        if q[1]:
             pending.append(k)
         elif pending:
             o = pending.pop()
             partner[o], partner[k] = k, o
     edits = []
     for k, (i, opening, left, right) in enumerate(line):
-        j = partner.get(k)
-        if j is not None:
+        j = partner[k]
+        if j >= 0:
             o, c = (line[k], line[j]) if opening else (line[j], line[k])
             before, after = o[2], c[3]  # the languages outside the pair
             if before is None or after is None or before == after:
@@ -429,12 +611,24 @@ def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]]
 def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     """The language of the nearest letter or Han character before or after ``i`` on its line. Digits do
     not count: the runs give them to a side by the quotes and brackets around them."""
+    n = len(text)
     j = i + step
-    c = text[j] if 0 <= j < len(text) else "\n"  # most quotes touch a word: the quick answer first
+    c = text[j] if 0 <= j < n else "\n"  # most quotes touch a word: the quick answer first
     if c in LATIN_CHARS:
         return langs(j)
     if "\u4e00" <= c <= "\u9fff" or is_han(c):
         return "zh"
+    if c == "\n":
+        return None  # (also before the start or past the end of the text: nothing on that side)
+    j += step  # the next most frequent: a space between (``word "``, ``“ 中``)
+    if 0 <= j < n:
+        c = text[j]
+        if c in LATIN_CHARS:
+            return langs(j)
+        if "\u4e00" <= c <= "\u9fff" or is_han(c):
+            return "zh"
+        if c == "\n":
+            return None
     if step > 0:
         m = _CONTENT_OR_BREAK.search(text, i + 1, min(len(text), i + LOOK))
     else:
@@ -450,6 +644,9 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
 def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
     skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
+    j = i + 2 * step  # (the character past the next one, without the walk: one space beside a quote)
+    if 0 <= j < len(text) and text[j] not in _SKIPPED and text[j - step] in _SKIPPED:
+        return "" if text[j] == "\n" else text[j]
     j = skipped.next(i, step)
     if not 0 <= j < len(text) or text[j] == "\n":
         return ""
@@ -485,14 +682,14 @@ class _Skip:
         return j
 
 
-def bracket_edits(text: str, langs: LangIndex, pattern, zh_open: str, zh_close: str, en_open: str,
-                  en_close: str) -> list[Edit]:
+def bracket_edits(text: str, langs: LangIndex, brackets: Iterable[int], zh_open: str, zh_close: str,
+                  en_open: str, en_close: str) -> list[Edit]:
+    """``brackets``: the positions of the brackets of one convention (``Found.brackets``)."""
     edits = []
     stack: list[int] = []
     line_end = -1
     enclosed = _Skip(text, lambda c: not is_han(c) and not c.isalnum())
-    for m in pattern.finditer(text):
-        i = m.start()
+    for i in brackets:
         if i > line_end:
             stack.clear()
             line_end = text.find("\n", i)
@@ -545,11 +742,22 @@ _SPACE_BEFORE_MARK = re.compile(" (?=[" + re.escape(CLAUSE_MARKS) + "])")  # a l
 _ODD_SPACE_BEFORE_MARK = re.compile("[" + re.escape(SPACES.replace(" ", "")) + "](?=[" + re.escape(CLAUSE_MARKS) + "])")
 
 
-def space_before_mark_edits(text: str, langs: LangIndex) -> list[Edit]:
-    edits = []
+def marks_after_space(text: str, marks: list[int] | None = None) -> list[int]:
+    """The clause marks that follow a space: read from ``marks`` (the scan's: none that follows a space
+    is settled by its neighbours, so they are all there), else searched."""
+    if marks is not None:
+        return [i for i in marks if i and text[i - 1] in _SPACE_SET and text[i] in _CLAUSE_MARK_SET]
     found = [m.end() for m in _SPACE_BEFORE_MARK.finditer(text)]
     if any(c in text for c in SPACES if c != " "):  # tabs and odd spaces: rare, one pattern for them
         found = sorted(found + [m.end() for m in _ODD_SPACE_BEFORE_MARK.finditer(text)])
+    return found
+
+
+def space_before_mark_edits(text: str, langs: LangIndex, found: list[int] | None = None) -> list[Edit]:
+    """``found``: the clause marks after a space (``marks_after_space``), else searched."""
+    edits = []
+    if found is None:
+        found = marks_after_space(text)
     for e in found:
         start = e - 1
         while start and text[start - 1] in SPACES:
