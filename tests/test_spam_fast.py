@@ -120,6 +120,32 @@ def test_the_sites_are_where_the_quick_test_finds_a_word(text):
 
 
 @given(_second_look_text)
+def test_the_anchor_sites_are_the_stretches_whose_own_view_holds_an_anchor(text):
+    """A look's sites (``_anchor_sites``) are the stretches that, looked at alone, hold an anchor: what
+    lies outside a stretch never changes which anchors are found in it. They lie among the quick test's."""
+    assert _DETECTOR.anchor_sites
+    view = spam_module._view(normalized_view(text))
+    sites = _DETECTOR._anchor_sites(text, view, _DETECTOR._anchor_hits(view.text))
+    cuts = [i for i, c in enumerate(text) if c in _DETECTOR.cuts]
+    # (``_sites``' form: from the cut before, or the start, to the cut after, included, or the end)
+    stretches = list(zip([0] + cuts, [c + 1 for c in cuts] + [len(text)]))
+    alone = [(a, b) for a, b in stretches
+             if _DETECTOR._anchor_hits(spam_module._view(normalized_view(text[a:b])).text)]
+    assert sites == alone
+    quick = _DETECTOR._sites(text, normalized_view(text).text)
+    assert set(sites) <= set(quick)
+    assert _DETECTOR.scan_sites(text)[2] == sites
+
+
+@given(_second_look_text, st.sampled_from([1, 2, 5, 4096]))
+def test_the_quick_test_in_pieces_answers_as_on_the_whole_text(text, size):
+    base = normalized_view(text).text
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(spam_module, "FIRST_PIECE", size)
+        assert _DETECTOR._may_hold_anchor(base) == _DETECTOR._holds_probe_word(base)
+
+
+@given(_second_look_text)
 def test_the_sentence_marks_are_those_re_finds(text):
     """The sentence-end scan runs on ``regex`` (faster here); ``re`` with the same pattern is the reference."""
     pattern = spam_module._SENTENCE_MARK.pattern
