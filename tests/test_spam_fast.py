@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline import Pipeline
 from pipeline import spam as spam_module
-from pipeline.document import Document, replay
+from pipeline.document import Document, Edit, replay
 from pipeline.options import Options
 from pipeline.spam import default_detector
 from pipeline.stages import spam as stage
@@ -258,3 +258,22 @@ def test_the_cuts_come_from_the_characters_the_view_writes_so():
     with pytest.raises(ValueError):
         sources("a")  # a cased letter: ``A`` is written ``a`` too
     assert set(_DETECTOR.cuts) == {"\n", "。", "｡", "︒"}
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 4), st.text("ab", max_size=3)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=8), st.booleans())
+def test_spans_in_one_walk_are_each_span_mapped(edits, spans, in_order):
+    """``PositionMap.spans`` (which ``forward_spans`` uses to move the sites of a look) against ``span``
+    of each: spans in order, overlapping, empty, or in any order."""
+    from pipeline.document import PositionMap
+
+    chosen, end = [], -1
+    for start, length, after in sorted(edits):
+        if start > end or start == end and length:  # (adjacent edits too; one insertion per point)
+            chosen.append(Edit(start, start + length, after, "r"))
+            end = start + length
+    mapper = PositionMap(chosen)
+    spans = [(s, s + n) for s, n in spans]
+    if in_order:
+        spans.sort()
+    assert mapper.spans(spans) == [mapper.span(s, e) for s, e in spans]
