@@ -395,8 +395,10 @@ class Detector:
         threshold = self.settings.threshold if threshold is None else threshold
         view = _view(base) if view is None else view
         candidates = self._candidates(view.text, anchors)
-        chosen = _select([c for c in candidates if c.score >= threshold])
-        return self._hits(view, chosen), bool(candidates)
+        scored = [(c, score) for c in candidates for score in (c.score,) if score >= threshold]
+        chosen = _select([c for c, _ in scored])
+        scores = {id(c): score for c, score in scored}  # (each candidate's score summed once)
+        return self._hits(view, chosen, scores), bool(candidates)
 
     def scan_sites(self, text: str, threshold: float | None = None
                    ) -> tuple[list[SpamHit], bool, list[tuple[int, int]]]:
@@ -512,7 +514,8 @@ class Detector:
         at = view.char_origin
         return [(at(cuts[k - 1]) if k else 0, at(cuts[k]) + 1 if k < len(cuts) else len(text)) for k in stretches]
 
-    def _hits(self, view: NormalizedView, chosen: list[_Candidate]) -> list[SpamHit]:
+    def _hits(self, view: NormalizedView, chosen: list[_Candidate], scores: dict[int, float]) -> list[SpamHit]:
+        """``scores``: each candidate's score by ``id``."""
         text = view.original
         spans = [view.span(c.start, c.end) for c in chosen]
         hits = []
@@ -526,7 +529,7 @@ class Detector:
                 start -= 1
             while end < ceiling and normalize_char(text[end]) == "":
                 end += 1
-            hits.append(SpamHit(start, end, c.score, c.kind, c.signals(), text[start:end]))
+            hits.append(SpamHit(start, end, scores[id(c)], c.kind, c.signals(), text[start:end]))
         return hits
 
     def _word_hits(self, s: str, words: _Words, offset: int = 0, stop: int | None = None) -> list[Hit]:
@@ -570,8 +573,8 @@ class Detector:
         return scan.candidates()
 
     def _pattern_hits(self, s: str, windows: list[tuple[int, int]]) -> list[Hit]:
-        found = sorted((m.start(), -m.end(), i) for i, (pattern, _) in enumerate(self.patterns)
-                       for ws, we in windows for m in pattern.finditer(s, ws, we))
+        found = sorted((start, -end, i) for i, (pattern, _) in enumerate(self.patterns)
+                       for start, end in pattern.spans(s, windows))
         hits: list[Hit] = []
         for start, neg_end, i in found:  # where two patterns overlap, the leftmost and longest wins
             if not hits or start >= hits[-1].end:

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pipeline.rulepatterns as rulepatterns
 from adversarial import UNITS, adversarial, stage_times, with_seed_tail
@@ -16,7 +18,7 @@ from pipeline import ConfigError, Pipeline
 from pipeline.batch import process
 from pipeline.commands import Request, clean_command
 from pipeline.files import Job
-from pipeline.rulepatterns import check_pattern, pattern_chars
+from pipeline.rulepatterns import bounded_pattern, check_pattern, pattern_chars
 
 # -- data, never code ----------------------------------------------------------------------------------
 
@@ -185,3 +187,11 @@ def test_shipped_rule_patterns_pass_the_probes():
                         check_pattern(value, f"{path.name}: {table} #{i + 1}")
                         count += 1
     assert count >= 15
+
+
+@given(st.text(st.sampled_from("ab1 .中"), max_size=30), st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)),
+                                                                   max_size=4))
+def test_spans_in_ranges_are_those_finditer_finds_in_each(text, ranges):
+    """``BoundedPattern.spans`` (the spam detector's search in its windows) against ``finditer``."""
+    pattern = bounded_pattern(r"(?<![a-z])[a-z]+1?(?![0-9])|\.", "test")
+    assert pattern.spans(text, ranges) == [m.span() for a, b in ranges for m in pattern.finditer(text, a, b)]
