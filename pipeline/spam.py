@@ -424,15 +424,23 @@ class Detector:
         return (*self._judge(base, threshold, view, anchors), self._anchor_sites(text, view, anchors))
 
     def stretches(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The stretches of ``text`` around each of ``spans``, as one span each: from the cut before its
-        start to the first at or after its end, both cuts included (a word of the quick test lies between
-        two cuts, and whether a Latin one is whole depends on the characters around it, the cuts at most)."""
-        cuts = _positions(text, self.cuts)  # (once: a search from each span is quadratic on a long line)
-        out = []
-        for start, end in spans:
-            i = bisect_left(cuts, start)  # the cuts before ``start``
-            j = bisect_left(cuts, end)  # the first cut at or after ``end``
-            out.append((cuts[i - 1] if i else 0, cuts[j] + 1 if j < len(cuts) else len(text)))
+        """The stretches of ``text`` around ``spans``, in order, those that overlap or touch joined: around
+        each span, from the cut before its start to the first at or after its end, both cuts included (a
+        word of the quick test lies between two cuts, and whether a Latin one is whole depends on the
+        characters around it, the cuts at most)."""
+        cuts = _Cuts(text, self.cuts)
+        out: list[tuple[int, int]] = []
+        last_cut = -1  # the cut that ends the last stretch
+        for start, end in sorted(spans):
+            if out and end <= last_cut:
+                continue  # its stretch lies in the last one (its cuts are no earlier, and no later)
+            before, last_cut = cuts.around(start, end)
+            a, b = max(before, 0), min(last_cut + 1, len(text))
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+                last_cut = max(last_cut, out[-1][1] - 1)
+            else:
+                out.append((a, b))
         return out
 
     def score(self, text: str) -> float:
@@ -513,11 +521,18 @@ class Detector:
             return []
         if not self.cuts:
             return [(0, len(text))]
-        cuts = _positions(view.text, self.view_cuts)
-        stretches = sorted({bisect_right(cuts, h.start) for h in anchors})
-        # Each cut of the view is one character of ``text`` (``textview.sources``): its origin.
-        at = view.char_origin
-        return [(at(cuts[k - 1]) if k else 0, at(cuts[k]) + 1 if k < len(cuts) else len(text)) for k in stretches]
+        # Each cut of the view is one character of ``text`` (``textview.sources``): its origin. (No anchor
+        # starts at a cut: the cut before its start and the first after it bound its stretch.)
+        at, n = view.char_origin, len(view.text)
+        cuts = _Cuts(view.text, self.view_cuts)
+        out = []
+        after = -1
+        for h in anchors:
+            if h.start < after:
+                continue  # in the stretch of the anchor before
+            before, after = cuts.around(h.start, h.start)
+            out.append((at(before) if before >= 0 else 0, at(after) + 1 if after < n else len(text)))
+        return out
 
     def _hits(self, view: NormalizedView, chosen: list[_Candidate], scores: dict[int, float]) -> list[SpamHit]:
         """``scores``: each candidate's score by ``id``."""
@@ -977,6 +992,38 @@ def _positions(text: str, chars: str) -> list[int]:
         if c in text:
             out += [m.start() for m in re.finditer(re.escape(c), text)]
     return sorted(out)
+
+
+class _Cuts:
+    """Where the cuts (any of ``chars``) around a span of ``text`` are (``around``). Each character is
+    looked for from where its last search left off, so that spans in order read the text once, whatever
+    its length: listing every cut of the text cost more than the look it served."""
+
+    def __init__(self, text: str, chars: str):
+        self.text, self.n = text, len(text)
+        self.chars = [c for c in chars if c in text]
+        self.last = dict.fromkeys(self.chars, (0, -1))  # the last of each in text[:upto]: (upto, where)
+        self.first = dict.fromkeys(self.chars, (self.n + 1, self.n))  # the first in text[frm:]: (frm, where)
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """Where the last cut before ``start`` is (-1 when none is) and the first at or after ``end``
+        (``len(text)`` when none is)."""
+        text, last, first = self.text, self.last, self.first
+        before, after = -1, self.n
+        for c in self.chars:
+            upto, at = last[c]
+            if start >= upto:
+                found = text.rfind(c, upto, start)
+                last[c] = (start, at := found if found >= 0 else at)
+            else:  # (a span before the last: searched afresh)
+                at = text.rfind(c, 0, start)
+            before = max(before, at)
+            frm, at = first[c]
+            if not frm <= end <= at:  # (none of ``c`` in text[frm:at]: the first at or after ``end`` is ``at``)
+                found = text.find(c, end)
+                first[c] = (end, at := found if found >= 0 else self.n)
+            after = min(after, at)
+        return before, after
 
 
 FIRST_PIECE = 4096  # characters

@@ -301,3 +301,30 @@ def test_spans_in_one_walk_are_each_span_mapped(edits, spans, in_order):
     if in_order:
         spans.sort()
     assert mapper.spans(spans) == [mapper.span(s, e) for s, e in spans]
+
+
+@given(st.text(st.sampled_from("ab\n。｡"), max_size=40),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8)), max_size=6), st.booleans())
+def test_the_cuts_around_spans_are_those_of_the_list_of_every_cut(text, spans, in_order):
+    """``_Cuts`` searches on from where it left off; the list of every cut is the reference."""
+    spans = [(min(s, len(text)), min(s + n, len(text))) for s, n in spans]
+    if in_order:
+        spans.sort()
+    cuts = [i for i, c in enumerate(text) if c in "\n。｡"]
+    expected = [(max([c for c in cuts if c < s], default=-1), min([c for c in cuts if c >= e], default=len(text)))
+                for s, e in spans]
+    cuts = spam_module._Cuts(text, "\n。｡︒")
+    assert [cuts.around(s, e) for s, e in spans] == expected
+
+
+@given(_second_look_text, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 6)), max_size=8))
+def test_the_stretches_around_spans_are_each_span_s_joined(text, spans):
+    """``Detector.stretches`` skips the spans whose stretch lies in the last one; the reference takes the
+    stretch of each span (the cut before its start to the first at or after its end) and joins them."""
+    from pipeline.document import merge_spans
+
+    spans = [(min(s, len(text)), min(s + n, len(text))) for s, n in spans]
+    cuts = [i for i, c in enumerate(text) if c in _DETECTOR.cuts]
+    each = [(max([c for c in cuts if c < s], default=0), min([c + 1 for c in cuts if c >= e], default=len(text)))
+            for s, e in spans]
+    assert _DETECTOR.stretches(text, spans) == merge_spans(each)
