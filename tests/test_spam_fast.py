@@ -328,3 +328,23 @@ def test_the_stretches_around_spans_are_each_span_s_joined(text, spans):
     each = [(max([c for c in cuts if c < s], default=0), min([c + 1 for c in cuts if c >= e], default=len(text)))
             for s, e in spans]
     assert _DETECTOR.stretches(text, spans) == merge_spans(each)
+
+
+_PROMOS = ["www.leyu88.com", "leyu88.com", "http://x.cc/a?b=1", "加微信abc12345", "qq:1234567", "vx 88888a",
+           "注册送58元", "送88元", "首存", "2024年", "1999", "20245", "。", ".", "\n", "欧洲杯", "下注"]
+
+
+@given(st.lists(st.one_of(piece, st.sampled_from(SPAM), st.sampled_from(_AROUND + _PROMOS)), max_size=40).map("".join))
+def test_patterns_run_where_their_literals_are_find_what_they_find_everywhere(text):
+    """Each pattern runs only in the windows holding one of its required literals (``_pattern_windows``);
+    run in every window, the patterns find the same hits, and the detector the same spans."""
+    view = spam_module._view(normalized_view(text)).text
+    anchors = _DETECTOR._anchor_hits(view)
+    windows = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.title_pairs).windows(anchors)
+    everywhere = lambda s, ws: [ws for _ in _DETECTOR.patterns]  # noqa: E731
+    fast = _DETECTOR._pattern_hits(view, windows)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_DETECTOR, "_pattern_windows", everywhere)
+        assert _DETECTOR._pattern_hits(view, windows) == fast
+        plain = _DETECTOR.find(text)
+    assert _DETECTOR.find(text) == plain
