@@ -41,7 +41,7 @@ from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 from .rulepatterns import BoundedPattern, check_pattern, required_literals
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
-from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources
+from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources, vanishes
 from .translation.cache import cache_dir
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
@@ -560,9 +560,9 @@ class Detector:
             # the next run.
             floor = hits[-1].end if hits else 0
             ceiling = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-            while start > floor and normalize_char(text[start - 1]) == "":
+            while start > floor and vanishes(text[start - 1]):
                 start -= 1
-            while end < ceiling and normalize_char(text[end]) == "":
+            while end < ceiling and vanishes(text[end]):
                 end += 1
             hits.append(SpamHit(start, end, scores[id(c)], c.kind, c.signals(), text[start:end]))
         return hits
@@ -763,10 +763,12 @@ class _Scan:
         return phrases
 
     def _joins(self, a: Hit, b: Hit) -> bool:
+        if b.start - a.end > 2:
+            return False  # (before the gap is copied: it may be long)
         gap = self.s[a.end:b.start]
         if not gap:
             return True
-        if len(gap) > 2 or not all(c in _JOINERS for c in gap):
+        if not all(c in _JOINERS for c in gap):
             return False
         # A space joins Chinese words (an evasion) but not two Latin words (ordinary English).
         return not (gap.strip(" \t\u3000") == "" and self.s[a.end - 1] in _ALNUM

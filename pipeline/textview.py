@@ -43,6 +43,11 @@ def normalize_char(ch: str) -> str:
     return "" if _is_invisible(ch) else unicodedata.normalize("NFKC", ch).lower()
 
 
+def vanishes(ch: str) -> bool:
+    """``normalize_char(ch) == ""`` without normalizing (NFKC and lower-casing never empty a character)."""
+    return _is_invisible(ch)
+
+
 # Characters common in Chinese/English text whose view is a 1:1 lower-casing: the scan skips them
 # (most of the ASCII range, Latin-1 letters, Greek and Cyrillic, general punctuation, CJK marks,
 # unified ideographs, Hangul). The tables below take out whatever normalization does change.

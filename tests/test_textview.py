@@ -70,3 +70,9 @@ def test_every_character_the_view_changes_fails_the_quick_test():
                  st.text(alphabet=st.sampled_from("aA中 ，\u200bİ①\u0301ﬁ\ufe0f\u3000"), max_size=20)))
 def test_the_fast_view_is_the_scanned_view(text):
     assert textview._nfkc_view(text) == textview._scanned_view(text)
+
+
+def test_a_character_vanishes_exactly_when_its_view_is_empty():
+    for cp in [*range(0x3000), *range(0xFE00, 0x10000), *range(0xE0000, 0xE0200), 0x1D400, 0x1F100]:
+        ch = chr(cp)
+        assert textview.vanishes(ch) == (normalize_char(ch) == ""), hex(cp)
