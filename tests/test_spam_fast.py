@@ -145,6 +145,15 @@ def test_the_quick_test_in_pieces_answers_as_on_the_whole_text(text, size):
         assert _DETECTOR._may_hold_anchor(base) == _DETECTOR._holds_probe_word(base)
 
 
+@given(_second_look_text)
+def test_the_sentence_marks_are_those_re_finds(text):
+    """The sentence-end scan runs on ``regex`` (faster here); ``re`` with the same pattern is the reference."""
+    pattern = spam_module._SENTENCE_MARK.pattern
+    text = normalized_view(text).text
+    assert [m.span(1) + m.span() for m in spam_module._SENTENCE_MARK.finditer(text)] == \
+        [m.span(1) + m.span() for m in re.finditer(pattern, text)]
+
+
 @given(st.lists(st.one_of(piece, st.sampled_from(_AROUND + ["下注意", "赌球网", "开云见日", "新澳門", "开云集团"])),
                 max_size=30).map("".join))
 def test_the_automata_match_what_the_default_automaton_matches(text):
@@ -186,29 +195,12 @@ def _plain_windows(scan, anchors):
     return out
 
 
-# The sentence ends as first written: a pattern for the marks (a run of one kind and the closing quotes
-# after it) and a test of each mark found (``spam._SENTENCE_END`` is both in one pattern).
-_SENTENCE_MARK = re.compile(r"(?=[!?.。])([!?]+|\.+|。+)[\"'”’」』)]*")
-_DIGITS = frozenset("0123456789")
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz") | _DIGITS
-
-
-def _ends_sentence(s: str, start: int, end: int) -> bool:
-    if s[start] in "!?":
-        return True
-    before = s[start - 1] if start else ""
-    after = s[end] if end < len(s) else ""
-    if s[start] == "。":
-        return not (before in _DIGITS and after in _DIGITS)
-    return end - start <= 2 and not (before in _ALNUM and after in _ALNUM)
-
-
 def _plain_sentence(s, pos):
     """``_Scan.sentence`` as first written (the line found by ``Lines.around``)."""
     line_start, line_end = spam_module.Lines(s).around(pos)
-    bounds = [line_start] + [m.end() for m in _SENTENCE_MARK.finditer(s[:line_end])
+    bounds = [line_start] + [m.end() for m in re.finditer(spam_module._SENTENCE_MARK.pattern, s[:line_end])
                              if line_start <= m.start() and m.end() < line_end
-                             and _ends_sentence(s, m.start(), m.end(1))] + [line_end]
+                             and spam_module._ends_sentence(s, m.start(), m.end(1))] + [line_end]
     i = min(max(bisect.bisect_right(bounds, pos) - 1, 0), len(bounds) - 2)
     return bounds[i], bounds[i + 1]
 
