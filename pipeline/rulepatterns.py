@@ -175,7 +175,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     consumes counts (lookarounds hold nothing); a literal is matched as written (no flags)."""
     try:
         part, end = _alternation(pattern, 0)
-    except (_Unknown, IndexError):
+    except (_Unknown, IndexError, RecursionError):  # (IndexError: the pattern ends where more is due)
         return None
     return part.needed if end == len(pattern) else None
 

@@ -238,5 +238,5 @@ def test_required_literals_of_the_shipped_patterns():
     assert required_literals("(?<![0-9])(?:19|20)[0-9]{2}(?:年)?(?![0-9])") == {"19", "20"}
     assert required_literals("注册(?:即|就)?送|首存") == {"注册即送", "注册就送", "注册送", "首存"}
     assert required_literals("qz(a|aa)+$") == {"qz"}
-    for unknown in ["(?i)abc", "\\d+", "x*", "a|b*", "[[:alpha:]]x", "a{,3}", "(?P<n>a)", "\\1"]:
+    for unknown in ["(?i)abc", "\\d+", "x*", "a|b*", "[[:alpha:]]x", "a{,3}", "(?P<n>a)", "\\1", "(" * 5000 + "a" + ")" * 5000]:
         assert required_literals(unknown) is None, unknown
