@@ -20,7 +20,7 @@ def _batch_maps(doc: Document, since: int) -> list[PositionMap]:
 def forward_spans(doc: Document, since: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Map spans of the text as it stood after ``since`` changes to the current text."""
     for mapper in _batch_maps(doc, since):
-        spans = [mapper.span(s, e) for s, e in spans]
+        spans = mapper.spans(spans)  # (``span`` of each, in one walk with the edits when in order)
     return spans
 
 

@@ -16,6 +16,7 @@ in the normalization rules (``[chinese_spaces] heading_number``). Each is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -109,6 +110,15 @@ class BoundedPattern:
         except TimeoutError:
             raise self._timeout() from None
 
+    def spans(self, string: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The spans of ``finditer`` in each of ``ranges`` (``pos``, ``endpos``), in one list: no
+        generator per range (the spam detector searches a hundred ranges per 300 KB for each pattern)."""
+        search, limit = self.pattern.finditer, self.limit
+        try:
+            return [m.span() for pos, endpos in ranges for m in search(string, pos, endpos, timeout=limit)]
+        except TimeoutError:
+            raise self._timeout() from None
+
     def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return self._bounded(self.pattern.fullmatch, string, pos, endpos)
 
@@ -130,3 +140,180 @@ class BoundedPattern:
 def bounded_pattern(pattern: str, where: str, flags: int = 0) -> BoundedPattern:
     """``check_pattern``, then every search bounded in time."""
     return BoundedPattern(check_pattern(pattern, where, flags), where)
+
+
+# -- literals every match holds -------------------------------------------------------------------
+
+LITERAL_SETS = 256  # strings at most in a set of literals worked out (beyond: not known)
+_ESCAPED_LITERALS = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+_ONE_CHARACTER = set("dwsDWS")  # class escapes: one character, not known which
+_ZERO_WIDTH = set("bBAZ")  # assertions: no character
+_SPECIAL = set("\\.^$*+?{}[]()|")
+
+
+class _Unknown(Exception):
+    """A construct the literal analysis does not follow (the pattern gets no literals)."""
+
+
+@dataclass(frozen=True)
+class _Part:
+    exact: frozenset[str] | None  # every string the part matches, when known (and few)
+    needed: frozenset[str] | None  # one of them is in every match, when known (none empty)
+
+
+_EMPTY = _Part(frozenset([""]), None)  # an assertion, or nothing
+_ANY = _Part(None, None)  # one character, or anything
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` holds (a match of ``(?:https?://|www\\.)\\S+``
+    holds ``http://``, ``https://`` or ``www.``); None when the analysis does not know any (a class or a
+    dot alone, an optional part, a flag, a back reference, any construct it does not follow).
+
+    A search for these with an automaton tells where the pattern cannot match, without running it: the
+    spam detector runs each pattern only in the windows that hold one of its literals. Only what a match
+    consumes counts (lookarounds hold nothing); a literal is matched as written (no flags)."""
+    try:
+        part, end = _alternation(pattern, 0)
+    except (_Unknown, IndexError, RecursionError):  # (IndexError: the pattern ends where more is due)
+        return None
+    return part.needed if end == len(pattern) else None
+
+
+def _alternation(p: str, i: int) -> tuple[_Part, int]:
+    branches = []
+    part, i = _sequence(p, i)
+    branches.append(part)
+    while i < len(p) and p[i] == "|":
+        part, i = _sequence(p, i + 1)
+        branches.append(part)
+    if len(branches) == 1:
+        return branches[0], i
+    exact = None
+    if all(b.exact is not None for b in branches):
+        exact = _limited(frozenset().union(*(b.exact for b in branches)))
+    needed = None
+    if all(b.needed is not None for b in branches):
+        needed = _limited(frozenset().union(*(b.needed for b in branches)))
+    return _Part(exact, needed if exact is None or "" in exact else exact), i
+
+
+def _sequence(p: str, i: int) -> tuple[_Part, int]:
+    parts: list[_Part] = []
+    while i < len(p) and p[i] not in "|)":
+        part, i = _atom(p, i)
+        part, i = _quantified(p, i, part)
+        parts.append(part)
+    return _joined(parts), i
+
+
+def _joined(parts: list[_Part]) -> _Part:
+    """A sequence: its exact strings, and the best set of needed ones of any part or of any run of
+    parts with exact strings (their products: ``注册(?:即|就)?送`` needs ``注册即送``, ``注册就送`` or ``注册送``)."""
+    choices = [part.needed for part in parts if part.needed is not None]
+    run: frozenset[str] | None = frozenset([""])
+    for part in [*parts, _ANY]:
+        if part.exact is not None and run is not None:
+            run = _limited(frozenset(a + b for a in run for b in part.exact))
+            continue
+        if run is not None and "" not in run:
+            choices.append(run)
+        run = part.exact
+    exact = frozenset([""])
+    for part in parts:
+        exact = None if exact is None or part.exact is None else _limited(frozenset(a + b for a in exact for b in part.exact))
+    if exact is not None:
+        return _Part(exact, exact if "" not in exact else None)
+    # The most selective: the longest shortest string, then the fewest strings.
+    needed = max(choices, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+    return _Part(None, needed)
+
+
+def _limited(strings: frozenset[str]) -> frozenset[str] | None:
+    return strings if len(strings) <= LITERAL_SETS else None
+
+
+def _atom(p: str, i: int) -> tuple[_Part, int]:
+    c = p[i]
+    if c == "(":
+        if p.startswith("(?:", i):
+            part, i = _alternation(p, i + 3)
+        elif p.startswith(("(?=", "(?!"), i) or p.startswith(("(?<=", "(?<!"), i):
+            _, i = _alternation(p, i + (4 if p[i + 2] == "<" else 3))
+            part = _EMPTY  # (what a lookaround reads is not consumed)
+        elif p.startswith("(?", i):
+            raise _Unknown  # flags, named groups, atomic groups, conditionals, comments ...
+        else:
+            part, i = _alternation(p, i + 1)
+        if p[i] != ")":
+            raise _Unknown
+        return part, i + 1
+    if c == "[":
+        return _class(p, i)
+    if c == ".":
+        return _ANY, i + 1
+    if c in "^$":
+        return _EMPTY, i + 1
+    if c == "\\":
+        e = p[i + 1]
+        if e in _ESCAPED_LITERALS:
+            return _literal(_ESCAPED_LITERALS[e]), i + 2
+        if e in _ONE_CHARACTER:
+            return _ANY, i + 2
+        if e in _ZERO_WIDTH:
+            return _EMPTY, i + 2
+        if e.isascii() and not e.isalnum() and e.isprintable():
+            return _literal(e), i + 2
+        raise _Unknown  # \p{..}, \x.., \N{..}, a back reference ...
+    if c in _SPECIAL:
+        raise _Unknown  # a quantifier with nothing before it, a stray bracket
+    return _literal(c), i + 1
+
+
+def _literal(c: str) -> _Part:
+    return _Part(frozenset([c]), frozenset([c]))
+
+
+def _class(p: str, i: int) -> tuple[_Part, int]:
+    """``[...]``: a single character written alone (``[:]``) is that character; any other class, one
+    character not known. A ``[`` inside (a POSIX class, a nested set) is not followed."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    while p[j] != "]":
+        if p[j] == "[":
+            raise _Unknown
+        j += 2 if p[j] == "\\" else 1
+    inside = p[i + 1:j]
+    if len(inside) == 1 and inside not in "^\\":
+        return _literal(inside), j + 1
+    return _ANY, j + 1
+
+
+_BOUNDS = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
+
+
+def _quantified(p: str, i: int, part: _Part) -> tuple[_Part, int]:
+    if i >= len(p) or p[i] not in "?*+{":
+        return part, i
+    if p[i] == "{":
+        m = _BOUNDS.match(p, i)
+        if m is None:
+            raise _Unknown  # (``regex`` reads ``{,3}``, ``{e<=1}`` ... its own ways)
+        low = int(m.group(1))
+        high = low if m.group(2) is None else (int(m.group(3)) if m.group(3) else None)
+        i = m.end()
+    else:
+        low, high = {"?": (0, 1), "*": (0, None), "+": (1, None)}[p[i]]
+        i += 1
+    if i < len(p) and p[i] in "?+":  # lazy or possessive: the same strings
+        i += 1
+    if low == 0 and high == 1 and part.exact is not None:
+        return _Part(part.exact | {""}, None), i
+    if low == 0:
+        return _ANY, i
+    if low == high == 1:
+        return part, i
+    return _Part(None, part.needed), i

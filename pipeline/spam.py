@@ -34,14 +34,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import regex
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
-from .rulepatterns import BoundedPattern, check_pattern
+from .rulepatterns import BoundedPattern, check_pattern, required_literals
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
-from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources
+from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources, vanishes
 from .translation.cache import cache_dir
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
@@ -294,8 +294,11 @@ _WORD_CHAR = "0-9a-z\u00c0-\u024f\u0370-\u04ff"
 # A run of spaces goes whole unless it lies between a word (or ``.``) and a word; there, all but its first
 # space go. Written as one space and then the two cases (the rest of the run taken possessively), so that
 # the scan skips to the next space and never backtracks: 2.4x faster than the same rule written
-# ``[ \t](?<![W.][ \t])[ \t]*|[ \t]+(?![ \tW])`` (same stretches: tests/test_spam_fast.py).
-_SPACES_TO_DROP = re.compile(rf"[ \t](?:(?<![{_WORD_CHAR}.][ \t])[ \t]*+|[ \t]*+(?![{_WORD_CHAR}]))")
+# ``[ \t](?<![W.][ \t])[ \t]*|[ \t]+(?![ \tW])`` (same stretches: tests/test_spam_fast.py). The commonest
+# space, one between two words, fails first, on one test (``(?!(?<=[W.] )[W])``, before the two cases):
+# 15% faster on the seed, which has a million spaces per 10 MB.
+_SPACES_TO_DROP = re.compile(rf"[ \t](?!(?<=[{_WORD_CHAR}.] )[{_WORD_CHAR}])"
+                             rf"(?:(?<![{_WORD_CHAR}.][ \t])[ \t]*+|[ \t]*+(?![{_WORD_CHAR}]))")
 _PLAIN_WORD = re.compile(f"[{_WORD_CHAR}]+")
 _JOINERS = frozenset("·•・-_ \t\u3000")
 _SEPARATORS = re.compile(r"[ \t\u3000,、|/;]{0,3}")  # between stuffed phrases, never a line break
@@ -307,7 +310,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 # more are an ellipsis, ……, the mask marker 〔…〕). The punctuation stage turns 。 into . the other way
 # round only where both end a sentence here. Closing quotes go with the end; a line end ends one too.
 # (``regex`` scans for the marks 1.8x faster than ``re`` here, the lookahead makes ``re`` 3x faster.)
+# A pattern that judges the marks itself (lookbehinds instead of ``_ends_sentence``) was 10% faster on
+# the seed but tried every position of a long run of dots: 4x slower on a line of them.
 _SENTENCE_MARK = regex.compile(r"(?=[!?.。])([!?]+|\.+|。+)[\"'”’」』)]*")
+_NOT_MARK_QUOTE = re.compile("[^!?.。\"'”’」』)]")  # (what a match is made of: marks and closing quotes)
 _CLAUSE_SEP = re.compile(r"(?<!\d),|,(?!\d)|;|:(?!//)")
 _OPENING_MARKS = " \t【[(《「『“‘〈"
 _HEADLINE_GLUE = re.compile(r"[ \t]*[|\-_:·•—~/][ \t]*")
@@ -361,6 +367,21 @@ class Detector:
         # Each search is bounded in time: a pattern from a user's rule file that the checks on loading
         # did not catch fails the document it runs out of time on, not the batch (pipeline/rulepatterns.py).
         self.patterns = [(BoundedPattern(regex.compile(s.pattern), s.origin), s) for s in rules.signals if s.pattern]
+        # A pattern runs only in the windows that hold one of the literals every match of it holds
+        # (``required_literals``: ``19``/``20`` for a year, ``http://``, ``https://`` or ``www.`` for a URL),
+        # found by one automaton; one whose literals are not known runs in every window. The shipped
+        # patterns ran in every window for a sixth of the stage's time on the seed; most windows hold
+        # the literals of one of them.
+        owners: dict[str, set[int]] = {}
+        self.unfiltered = []  # the patterns that run in every window
+        for i, (_, signal) in enumerate(self.patterns):
+            literals = required_literals(signal.pattern or "")
+            if literals is None:
+                self.unfiltered.append(i)
+            for literal in literals or ():
+                owners.setdefault(literal, set()).add(i)
+        self.literal_owners = [frozenset(v) for v in owners.values()]
+        self.literals = _automaton(list(owners), MatchKind.Standard) if owners else None
         normalized_view("")  # build the normalization tables now, not on the first document
         self.title_pairs = _title_pairs(self.settings.title_marks, rules.quotes)
         # Where a word of the quick test can never lie across: a line break, and ``。`` when no word holds
@@ -371,6 +392,9 @@ class Detector:
         marks = [m for m in ("\n", "。") if not any(m in w for w in probe_words) and _cuts_alike(m)]
         self.cuts = "".join(sorted(set().union(*map(sources, marks)))) if "\n" in marks else ""
         self.view_cuts = "".join(marks) if self.cuts else ""
+        # A look finds its sites from the anchors it found (``_anchor_sites``) where no word of the anchor
+        # automaton (anchors and the neutral words that shield them) holds a cut; else the quick test's.
+        self.anchor_sites = not any(c in w for w in self.anchor_words.words for c in self.view_cuts)
 
     # -- public ------------------------------------------------------------------------------
 
@@ -386,12 +410,16 @@ class Detector:
             return [], False
         return self._judge(base, threshold)
 
-    def _judge(self, base: NormalizedView, threshold: float | None) -> tuple[list[SpamHit], bool]:
+    def _judge(self, base: NormalizedView, threshold: float | None, view: NormalizedView | None = None,
+               anchors: list[Hit] | None = None) -> tuple[list[SpamHit], bool]:
+        """``view`` (``_view(base)``) and its ``anchors`` (``_anchor_hits``) when the caller has them."""
         threshold = self.settings.threshold if threshold is None else threshold
-        view = _view(base)
-        candidates = self._candidates(view.text)
-        chosen = _select([c for c in candidates if c.score >= threshold])
-        return self._hits(view, chosen), bool(candidates)
+        view = _view(base) if view is None else view
+        candidates = self._candidates(view.text, anchors)
+        scored = [(c, score) for c in candidates for score in (c.score,) if score >= threshold]
+        chosen = _select([c for c, _ in scored])
+        scores = {id(c): score for c, score in scored}  # (each candidate's score summed once)
+        return self._hits(view, chosen, scores), bool(candidates)
 
     def scan_sites(self, text: str, threshold: float | None = None
                    ) -> tuple[list[SpamHit], bool, list[tuple[int, int]]]:
@@ -400,21 +428,35 @@ class Detector:
         the edit touched (``may_hold_anchor`` of each) or those kept from this look, has nothing to find.
         Needs ``cuts`` (else no stretch is known and every look is a whole one)."""
         base = normalized_view(text)
-        sites = self._sites(text, base.text)
-        if not sites:
+        if not self.anchor_sites:
+            sites = self._sites(text, base.text)
+            if not sites:
+                return [], False, []
+            return (*self._judge(base, threshold), sites)
+        if not self._may_hold_anchor(base.text):
             return [], False, []
-        return (*self._judge(base, threshold), sites)
+        view = _view(base)
+        anchors = self._anchor_hits(view.text)
+        return (*self._judge(base, threshold, view, anchors), self._anchor_sites(text, view, anchors))
 
     def stretches(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The stretches of ``text`` around each of ``spans``, as one span each: from the cut before its
-        start to the first at or after its end, both cuts included (a word of the quick test lies between
-        two cuts, and whether a Latin one is whole depends on the characters around it, the cuts at most)."""
-        cuts = _positions(text, self.cuts)  # (once: a search from each span is quadratic on a long line)
-        out = []
-        for start, end in spans:
-            i = bisect_left(cuts, start)  # the cuts before ``start``
-            j = bisect_left(cuts, end)  # the first cut at or after ``end``
-            out.append((cuts[i - 1] if i else 0, cuts[j] + 1 if j < len(cuts) else len(text)))
+        """The stretches of ``text`` around ``spans``, in order, those that overlap or touch joined: around
+        each span, from the cut before its start to the first at or after its end, both cuts included (a
+        word of the quick test lies between two cuts, and whether a Latin one is whole depends on the
+        characters around it, the cuts at most)."""
+        cuts = _Cuts(text, self.cuts)
+        out: list[tuple[int, int]] = []
+        last_cut = -1  # the cut that ends the last stretch
+        for start, end in sorted(spans):
+            if out and end <= last_cut:
+                continue  # its stretch lies in the last one (its cuts are no earlier, and no later)
+            before, last_cut = cuts.around(start, end)
+            a, b = max(before, 0), min(last_cut + 1, len(text))
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+                last_cut = max(last_cut, out[-1][1] - 1)
+            else:
+                out.append((a, b))
         return out
 
     def score(self, text: str) -> float:
@@ -443,7 +485,14 @@ class Detector:
 
     def _may_hold_anchor(self, s: str) -> bool:
         """False only when no anchor can be in the detector's view of the text whose normalized view
-        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``)."""
+        (``normalized_view``, no space dropped) is ``s`` (see ``probe_plain``). Asked of growing pieces
+        of whole lines (no word of the test holds a line break, ``cuts``): a text with such a word, as
+        most that are asked are, is mostly answered from its first lines."""
+        if not self.cuts:
+            return self._holds_probe_word(s)
+        return any(self._holds_probe_word(s[a:b]) for a, b in _line_pieces(s))
+
+    def _holds_probe_word(self, s: str) -> bool:
         if self.probe_plain is not None and _any_whole(*self.probe_plain, s):
             return True
         if self.probe_joined is not None:
@@ -477,7 +526,32 @@ class Detector:
         cuts = _positions(text, self.cuts)
         return [(cuts[k - 1] if k else 0, cuts[k] + 1 if k < len(cuts) else len(text)) for k in sorted(stretches)]
 
-    def _hits(self, view: NormalizedView, chosen: list[_Candidate]) -> list[SpamHit]:
+    def _anchor_sites(self, text: str, view: NormalizedView, anchors: list[Hit]) -> list[tuple[int, int]]:
+        """The stretches of ``text`` that hold an anchor of the detector's view (``_anchor_hits``), in
+        order, as ``_sites`` writes them: fewer than the quick test's, and found without its passes over
+        the whole text (a sixth of the stage's time on the seed). As safe for a second look
+        (``scan_sites``): no anchor or neutral word holds a cut (``anchor_sites``), so the anchors found in a
+        stretch are those of the stretch alone, whatever lies outside it, and one that no edit touched
+        holds the same anchors at the next look (tests/test_spam_fast.py)."""
+        if not anchors:
+            return []
+        if not self.cuts:
+            return [(0, len(text))]
+        # Each cut of the view is one character of ``text`` (``textview.sources``): its origin. (No anchor
+        # starts at a cut: the cut before its start and the first after it bound its stretch.)
+        at, n = view.char_origin, len(view.text)
+        cuts = _Cuts(view.text, self.view_cuts)
+        out = []
+        after = -1
+        for h in anchors:
+            if h.start < after:
+                continue  # in the stretch of the anchor before
+            before, after = cuts.around(h.start, h.start)
+            out.append((at(before) if before >= 0 else 0, at(after) + 1 if after < n else len(text)))
+        return out
+
+    def _hits(self, view: NormalizedView, chosen: list[_Candidate], scores: dict[int, float]) -> list[SpamHit]:
+        """``scores``: each candidate's score by ``id``."""
         text = view.original
         spans = [view.span(c.start, c.end) for c in chosen]
         hits = []
@@ -487,11 +561,11 @@ class Detector:
             # the next run.
             floor = hits[-1].end if hits else 0
             ceiling = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-            while start > floor and normalize_char(text[start - 1]) == "":
+            while start > floor and vanishes(text[start - 1]):
                 start -= 1
-            while end < ceiling and normalize_char(text[end]) == "":
+            while end < ceiling and vanishes(text[end]):
                 end += 1
-            hits.append(SpamHit(start, end, c.score, c.kind, c.signals(), text[start:end]))
+            hits.append(SpamHit(start, end, scores[id(c)], c.kind, c.signals(), text[start:end]))
         return hits
 
     def _word_hits(self, s: str, words: _Words, offset: int = 0, stop: int | None = None) -> list[Hit]:
@@ -514,10 +588,14 @@ class Detector:
             hits.append(Hit(start, end, signal))
         return hits
 
-    def _candidates(self, s: str) -> list[_Candidate]:
+    def _anchor_hits(self, s: str) -> list[Hit]:
+        """The anchor words in the view ``s`` (the neutral words of the same automaton shield some)."""
+        return [h for h in self._word_hits(s, self.anchor_words) if h.signal.role == "anchor"]
+
+    def _candidates(self, s: str, anchors: list[Hit] | None = None) -> list[_Candidate]:
         if not self.by_word:
             return []
-        anchors = [h for h in self._word_hits(s, self.anchor_words) if h.signal.role == "anchor"]
+        anchors = self._anchor_hits(s) if anchors is None else anchors
         if not anchors:
             return []
         scan = _Scan(s, self.settings, self.title_pairs)
@@ -530,9 +608,26 @@ class Detector:
         scan.add(sorted(hits))
         return scan.candidates()
 
+    def _pattern_windows(self, s: str, windows: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+        """For each pattern, the windows it can match in: those holding one of its required literals
+        (every window for a pattern whose literals are not known)."""
+        out: list[list[tuple[int, int]]] = [[] for _ in self.patterns]
+        for i in self.unfiltered:
+            out[i] = windows
+        if self.literals is not None:
+            owners, find = self.literal_owners, self.literals.find_matches_as_indexes
+            for window in windows:
+                present: set[int] = set()
+                for index, _, _ in find(s[window[0]:window[1]], overlapping=True):
+                    present |= owners[index]
+                for i in present:
+                    out[i].append(window)
+        return out
+
     def _pattern_hits(self, s: str, windows: list[tuple[int, int]]) -> list[Hit]:
-        found = sorted((m.start(), -m.end(), i) for i, (pattern, _) in enumerate(self.patterns)
-                       for ws, we in windows for m in pattern.finditer(s, ws, we))
+        where = self._pattern_windows(s, windows)
+        found = sorted((start, -end, i) for i, (pattern, _) in enumerate(self.patterns)
+                       for start, end in pattern.spans(s, where[i]))
         hits: list[Hit] = []
         for start, neg_end, i in found:  # where two patterns overlap, the leftmost and longest wins
             if not hits or start >= hits[-1].end:
@@ -547,7 +642,7 @@ class _Scan:
         self.s = s
         self.settings = settings
         self.title_pairs = title_pairs
-        self._lines: dict[int, list[int]] = {}
+        self._lines: dict[int, _LineSentences] = {}  # line start -> its sentences
         self._lines_of = Lines(s)
         self._against: dict[int, dict[str, tuple[float, str]]] = {}  # sentence start -> ``against_for``
         self._breaks: tuple[list[int], list[int]] | None = None  # starts and ends of the paragraph breaks
@@ -598,17 +693,10 @@ class _Scan:
         breaks = self._lines_of.breaks  # (``Lines.around``, written out: this runs for every hit)
         k = bisect_left(breaks, pos)
         line_start = breaks[k - 1] + 1 if k else 0
-        bounds = self._lines.get(line_start)
-        if bounds is None:
-            line_end = breaks[k] if k < len(breaks) else len(s)
-            bounds = [line_start]
-            bounds += [m.end() for m in _SENTENCE_MARK.finditer(s, line_start, line_end)
-                       if m.end() < line_end and _ends_sentence(s, m.start(), m.end(1))]
-            bounds.append(line_end)
-            self._lines[line_start] = bounds
-        i = bisect_right(bounds, pos) - 1
-        i = min(max(i, 0), len(bounds) - 2)
-        return bounds[i], bounds[i + 1]
+        line = self._lines.get(line_start)
+        if line is None:
+            line = self._lines[line_start] = _LineSentences(s, line_start, breaks[k] if k < len(breaks) else len(s))
+        return line.around(pos)
 
     def _line(self, pos: int) -> tuple[int, int]:
         """The line holding view offset ``pos`` (``Lines.around``, its breaks found once per text)."""
@@ -676,10 +764,12 @@ class _Scan:
         return phrases
 
     def _joins(self, a: Hit, b: Hit) -> bool:
+        if b.start - a.end > 2:
+            return False  # (before the gap is copied: it may be long)
         gap = self.s[a.end:b.start]
         if not gap:
             return True
-        if len(gap) > 2 or not all(c in _JOINERS for c in gap):
+        if not all(c in _JOINERS for c in gap):
             return False
         # A space joins Chinese words (an evasion) but not two Latin words (ordinary English).
         return not (gap.strip(" \t\u3000") == "" and self.s[a.end - 1] in _ALNUM
@@ -803,6 +893,90 @@ class _Scan:
         return start, end
 
 
+SENTENCE_BLOCK = 512  # characters of a line whose sentence ends are found at a time
+
+
+class _LineSentences:
+    """The sentences of one line (``_Scan.sentence``), their ends found a block of the line at a time
+    where asked: the windows of a long line with a few anchors need a few of its sentences, and scanning
+    the whole line for marks was a tenth of the stage's time on the seed. Each block ends where no mark
+    or closing quote comes before (no match lies across), so its ends are those of a scan of the whole
+    line. A look that has to walk over many blocks takes the rest of the line at once."""
+
+    def __init__(self, s: str, start: int, end: int):
+        self.s, self.start, self.end = s, start, end
+        self.count = -(-(end - start) // SENTENCE_BLOCK)  # blocks
+        self.starts: dict[int, int] = {}  # block -> where it starts
+        self.ends: dict[int, list[int]] = {}  # block -> the sentence ends in it
+        self.flat: list[int] | None = None  # every bound of the line, once all are known
+        if self.count <= 2:
+            self._all()
+
+    def _all(self) -> None:
+        self.flat = [self.start, *self._ends_in(self.start, self.end), self.end]
+
+    def _ends_in(self, a: int, b: int) -> list[int]:
+        s, end = self.s, self.end
+        return [m.end() for m in _SENTENCE_MARK.finditer(s, a, b)
+                if m.end() < end and _ends_sentence(s, m.start(), m.end(1))]
+
+    def _block_start(self, k: int) -> int:
+        if k <= 0:
+            return self.start
+        if k >= self.count:
+            return self.end
+        x = self.starts.get(k)
+        if x is None:
+            # The first position at or after the nominal start that no mark or closing quote precedes
+            # (a search: a run of marks may be long).
+            m = _NOT_MARK_QUOTE.search(self.s, self.start + k * SENTENCE_BLOCK - 1, self.end)
+            x = self.starts[k] = m.end() if m else self.end
+        return x
+
+    def _block(self, k: int) -> list[int]:
+        ends = self.ends.get(k)
+        if ends is None:
+            ends = self.ends[k] = self._ends_in(self._block_start(k), self._block_start(k + 1))
+        return ends
+
+    def around(self, pos: int) -> tuple[int, int]:
+        """``[start, end)`` of the sentence holding ``pos`` (a position at the line's end: the last)."""
+        if self.flat is None:
+            found = self._around_blocks(pos)
+            if found is not None:
+                return found
+            self._all()
+        bounds = self.flat
+        i = bisect_right(bounds, pos) - 1
+        i = min(max(i, 0), len(bounds) - 2)
+        return bounds[i], bounds[i + 1]
+
+    def _around_blocks(self, pos: int, reach: int = 8) -> tuple[int, int] | None:
+        """``around`` from the blocks near ``pos``; None when the sentence reaches past ``reach`` blocks."""
+        k = min((pos - self.start) // SENTENCE_BLOCK, self.count - 1)
+        while k > 0 and self._block_start(k) > pos:
+            k -= 1
+        ends = self._block(k)
+        i = bisect_right(ends, pos)
+        if i:
+            before = ends[i - 1]
+        else:
+            j = k - 1
+            while j >= 0 and not self._block(j):
+                if k - j >= reach:
+                    return None
+                j -= 1
+            before = self._block(j)[-1] if j >= 0 else self.start
+        if i < len(ends):
+            return before, ends[i]
+        j = k + 1
+        while j < self.count and not self._block(j):
+            if j - k >= reach:
+                return None
+            j += 1
+        return before, self._block(j)[0] if j < self.count else self.end
+
+
 class Lines:
     """The line around any position of one text: the line breaks are found once. Searching the text
     for them at every position made each look as long as the line, quadratic on a long paragraph (a
@@ -862,6 +1036,52 @@ def _ends_sentence(s: str, start: int, end: int) -> bool:
     if s[start] == "。":
         return not (before in _DIGITS and after in _DIGITS)
     return end - start <= 2 and not (before in _ALNUM and after in _ALNUM)
+
+
+class _Cuts:
+    """Where the cuts (any of ``chars``) around a span of ``text`` are (``around``). Each character is
+    looked for from where its last search left off, so that spans in order read the text once, whatever
+    its length: listing every cut of the text cost more than the look it served."""
+
+    def __init__(self, text: str, chars: str):
+        self.text, self.n = text, len(text)
+        self.chars = [c for c in chars if c in text]
+        self.last = dict.fromkeys(self.chars, (0, -1))  # the last of each in text[:upto]: (upto, where)
+        self.first = dict.fromkeys(self.chars, (self.n + 1, self.n))  # the first in text[frm:]: (frm, where)
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """Where the last cut before ``start`` is (-1 when none is) and the first at or after ``end``
+        (``len(text)`` when none is)."""
+        text, last, first = self.text, self.last, self.first
+        before, after = -1, self.n
+        for c in self.chars:
+            upto, at = last[c]
+            if start >= upto:
+                found = text.rfind(c, upto, start)
+                last[c] = (start, at := found if found >= 0 else at)
+            else:  # (a span before the last: searched afresh)
+                at = text.rfind(c, 0, start)
+            before = max(before, at)
+            frm, at = first[c]
+            if not frm <= end <= at:  # (none of ``c`` in text[frm:at]: the first at or after ``end`` is ``at``)
+                found = text.find(c, end)
+                first[c] = (end, at := found if found >= 0 else self.n)
+            after = min(after, at)
+        return before, after
+
+
+FIRST_PIECE = 4096  # characters
+
+
+def _line_pieces(s: str) -> Iterator[tuple[int, int]]:
+    """``s`` cut at line breaks into pieces of ``FIRST_PIECE`` characters or more, each twice the one
+    before at least (a few pieces even for a long text)."""
+    start, size = 0, FIRST_PIECE
+    while start < len(s):
+        end = s.find("\n", start + size)
+        end = len(s) if end < 0 else end
+        yield start, end
+        start, size = end, 2 * size
 
 
 def _before_final_mark(s: str, ss: int, se: int) -> int:

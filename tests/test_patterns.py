@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pipeline.rulepatterns as rulepatterns
 from adversarial import UNITS, adversarial, stage_times, with_seed_tail
@@ -16,7 +18,7 @@ from pipeline import ConfigError, Pipeline
 from pipeline.batch import process
 from pipeline.commands import Request, clean_command
 from pipeline.files import Job
-from pipeline.rulepatterns import check_pattern, pattern_chars
+from pipeline.rulepatterns import bounded_pattern, check_pattern, pattern_chars, required_literals
 
 # -- data, never code ----------------------------------------------------------------------------------
 
@@ -185,3 +187,56 @@ def test_shipped_rule_patterns_pass_the_probes():
                         check_pattern(value, f"{path.name}: {table} #{i + 1}")
                         count += 1
     assert count >= 15
+
+
+@given(st.text(st.sampled_from("ab1 .中"), max_size=30), st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)),
+                                                                   max_size=4))
+def test_spans_in_ranges_are_those_finditer_finds_in_each(text, ranges):
+    """``BoundedPattern.spans`` (the spam detector's search in its windows) against ``finditer``."""
+    pattern = bounded_pattern(r"(?<![a-z])[a-z]+1?(?![0-9])|\.", "test")
+    assert pattern.spans(text, ranges) == [m.span() for a, b in ranges for m in pattern.finditer(text, a, b)]
+
+
+
+# Patterns made of the constructs the literal analysis follows, and some it does not.
+_atoms = st.sampled_from(["a", "b", "中", "ab", "\\.", "[:]", "[ab]", ".", "\\d", "\\s", "\\b", "^", "$", "[^a]",
+                          "(?i)a", "\\p{Han}", "x{,2}", "[[:digit:]]"])
+_patterns = st.recursive(
+    _atoms,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=4).map("".join),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+        st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{1,3}", "{0,2}", "??", "++", "{2,}"])).map(
+            lambda t: "(?:" + t[0] + ")" + t[1]),
+        st.tuples(st.sampled_from(["(?=", "(?!", "(?<=", "(?<!", "("]), inner).map(lambda t: t[0] + t[1] + ")"),
+    ),
+    max_leaves=8,
+)
+
+
+@given(_patterns, st.text(st.sampled_from("ab中.:1 x\n"), max_size=30))
+def test_every_match_holds_one_of_the_required_literals(pattern, text):
+    """``required_literals`` (which tells the spam detector where a pattern need not run) never names
+    literals that a match lacks."""
+    import regex
+
+    try:
+        compiled = regex.compile(pattern)
+    except regex.error:
+        return
+    literals = required_literals(pattern)
+    if literals is None:
+        return
+    assert literals and all(literals)
+    for start in range(len(text) + 1):
+        for m in compiled.finditer(text, start):
+            assert any(lit in m.group() for lit in literals), (pattern, text, m)
+
+
+def test_required_literals_of_the_shipped_patterns():
+    assert required_literals("(?:https?://|www\\.)[a-z0-9][a-z0-9\\-._~%/?#=&+:]*") == {"http://", "https://", "www."}
+    assert required_literals("(?<![0-9])(?:19|20)[0-9]{2}(?:年)?(?![0-9])") == {"19", "20"}
+    assert required_literals("注册(?:即|就)?送|首存") == {"注册即送", "注册就送", "注册送", "首存"}
+    assert required_literals("qz(a|aa)+$") == {"qz"}
+    for unknown in ["(?i)abc", "\\d+", "x*", "a|b*", "[[:alpha:]]x", "a{,3}", "(?P<n>a)", "\\1", "(" * 5000 + "a" + ")" * 5000]:
+        assert required_literals(unknown) is None, unknown

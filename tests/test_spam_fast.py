@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline import Pipeline
 from pipeline import spam as spam_module
-from pipeline.document import Document, replay
+from pipeline.document import Document, Edit, replay
 from pipeline.options import Options
 from pipeline.spam import default_detector
 from pipeline.stages import spam as stage
@@ -120,6 +120,32 @@ def test_the_sites_are_where_the_quick_test_finds_a_word(text):
 
 
 @given(_second_look_text)
+def test_the_anchor_sites_are_the_stretches_whose_own_view_holds_an_anchor(text):
+    """A look's sites (``_anchor_sites``) are the stretches that, looked at alone, hold an anchor: what
+    lies outside a stretch never changes which anchors are found in it. They lie among the quick test's."""
+    assert _DETECTOR.anchor_sites
+    view = spam_module._view(normalized_view(text))
+    sites = _DETECTOR._anchor_sites(text, view, _DETECTOR._anchor_hits(view.text))
+    cuts = [i for i, c in enumerate(text) if c in _DETECTOR.cuts]
+    # (``_sites``' form: from the cut before, or the start, to the cut after, included, or the end)
+    stretches = list(zip([0] + cuts, [c + 1 for c in cuts] + [len(text)]))
+    alone = [(a, b) for a, b in stretches
+             if _DETECTOR._anchor_hits(spam_module._view(normalized_view(text[a:b])).text)]
+    assert sites == alone
+    quick = _DETECTOR._sites(text, normalized_view(text).text)
+    assert set(sites) <= set(quick)
+    assert _DETECTOR.scan_sites(text)[2] == sites
+
+
+@given(_second_look_text, st.sampled_from([1, 2, 5, 4096]))
+def test_the_quick_test_in_pieces_answers_as_on_the_whole_text(text, size):
+    base = normalized_view(text).text
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(spam_module, "FIRST_PIECE", size)
+        assert _DETECTOR._may_hold_anchor(base) == _DETECTOR._holds_probe_word(base)
+
+
+@given(_second_look_text)
 def test_the_sentence_marks_are_those_re_finds(text):
     """The sentence-end scan runs on ``regex`` (faster here); ``re`` with the same pattern is the reference."""
     pattern = spam_module._SENTENCE_MARK.pattern
@@ -208,6 +234,22 @@ def test_windows_sentences_and_contexts_are_those_of_the_plain_scan(text):
         assert scan.against_for(h.start) == _plain_against(scan, h.start)
 
 
+_MARKS_TEXT = st.lists(st.sampled_from(list("!?.。\"'”’」』)a1中 \n") + ["...", "。。", "5。6", "a.b", "。”"]),
+                      max_size=50).map("".join)
+
+
+@given(st.one_of(_MARKS_TEXT, _second_look_text), st.sampled_from([1, 2, 3, 7, 2048]))
+def test_sentences_found_by_blocks_are_those_of_the_whole_line(text, block):
+    """``_LineSentences`` finds a long line's sentence ends a block at a time (and the whole line when a
+    sentence reaches over many blocks): every position's sentence is the plain scan's, for any block size."""
+    view = spam_module._view(normalized_view(text)).text
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(spam_module, "SENTENCE_BLOCK", block)
+        scan = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.title_pairs)
+        for pos in [*range(len(view) + 1), *reversed(range(len(view) + 1))]:  # (blocks found in both orders)
+            assert scan.sentence(pos) == _plain_sentence(view, pos), (pos, view)
+
+
 def _plain_against(scan, start):
     """``_Scan.against_for`` as first written (computed for every span)."""
     ss, se = scan.sentence(start)
@@ -232,3 +274,69 @@ def test_the_cuts_come_from_the_characters_the_view_writes_so():
     with pytest.raises(ValueError):
         sources("a")  # a cased letter: ``A`` is written ``a`` too
     assert set(_DETECTOR.cuts) == {"\n", "。", "｡", "︒"}
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 4), st.text("ab", max_size=3)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=8), st.booleans())
+def test_spans_in_one_walk_are_each_span_mapped(edits, spans, in_order):
+    """``PositionMap.spans`` (which ``forward_spans`` uses to move the sites of a look) against ``span``
+    of each: spans in order, overlapping, empty, or in any order."""
+    from pipeline.document import PositionMap
+
+    chosen, end = [], -1
+    for start, length, after in sorted(edits):
+        if start > end or start == end and length:  # (adjacent edits too; one insertion per point)
+            chosen.append(Edit(start, start + length, after, "r"))
+            end = start + length
+    mapper = PositionMap(chosen)
+    spans = [(s, s + n) for s, n in spans]
+    if in_order:
+        spans.sort()
+    assert mapper.spans(spans) == [mapper.span(s, e) for s, e in spans]
+
+
+@given(st.text(st.sampled_from("ab\n。｡"), max_size=40),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8)), max_size=6), st.booleans())
+def test_the_cuts_around_spans_are_those_of_the_list_of_every_cut(text, spans, in_order):
+    """``_Cuts`` searches on from where it left off; the list of every cut is the reference."""
+    spans = [(min(s, len(text)), min(s + n, len(text))) for s, n in spans]
+    if in_order:
+        spans.sort()
+    cuts = [i for i, c in enumerate(text) if c in "\n。｡"]
+    expected = [(max([c for c in cuts if c < s], default=-1), min([c for c in cuts if c >= e], default=len(text)))
+                for s, e in spans]
+    cuts = spam_module._Cuts(text, "\n。｡︒")
+    assert [cuts.around(s, e) for s, e in spans] == expected
+
+
+@given(_second_look_text, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 6)), max_size=8))
+def test_the_stretches_around_spans_are_each_span_s_joined(text, spans):
+    """``Detector.stretches`` skips the spans whose stretch lies in the last one; the reference takes the
+    stretch of each span (the cut before its start to the first at or after its end) and joins them."""
+    from pipeline.document import merge_spans
+
+    spans = [(min(s, len(text)), min(s + n, len(text))) for s, n in spans]
+    cuts = [i for i, c in enumerate(text) if c in _DETECTOR.cuts]
+    each = [(max([c for c in cuts if c < s], default=0), min([c + 1 for c in cuts if c >= e], default=len(text)))
+            for s, e in spans]
+    assert _DETECTOR.stretches(text, spans) == merge_spans(each)
+
+
+_PROMOS = ["www.leyu88.com", "leyu88.com", "http://x.cc/a?b=1", "加微信abc12345", "qq:1234567", "vx 88888a",
+           "注册送58元", "送88元", "首存", "2024年", "1999", "20245", "。", ".", "\n", "欧洲杯", "下注"]
+
+
+@given(st.lists(st.one_of(piece, st.sampled_from(SPAM), st.sampled_from(_AROUND + _PROMOS)), max_size=40).map("".join))
+def test_patterns_run_where_their_literals_are_find_what_they_find_everywhere(text):
+    """Each pattern runs only in the windows holding one of its required literals (``_pattern_windows``);
+    run in every window, the patterns find the same hits, and the detector the same spans."""
+    view = spam_module._view(normalized_view(text)).text
+    anchors = _DETECTOR._anchor_hits(view)
+    windows = spam_module._Scan(view, _DETECTOR.settings, _DETECTOR.title_pairs).windows(anchors)
+    everywhere = lambda s, ws: [ws for _ in _DETECTOR.patterns]  # noqa: E731
+    fast = _DETECTOR._pattern_hits(view, windows)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_DETECTOR, "_pattern_windows", everywhere)
+        assert _DETECTOR._pattern_hits(view, windows) == fast
+        plain = _DETECTOR.find(text)
+    assert _DETECTOR.find(text) == plain

@@ -6,6 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline import textview
 from pipeline.textview import normalize_char, normalized_view
 from strategies import any_text, mixed_text
 
@@ -54,3 +55,24 @@ def test_each_view_character_comes_from_its_origin(text):
     # What the view leaves out is invisible, or a space between Han characters.
     for o in set(range(len(text))) - set(origins):
         assert normalize_char(text[o]) == "" or text[o] == " " or unicodedata.category(text[o]) == "Zs"
+
+
+def test_every_character_the_view_changes_fails_the_quick_test():
+    """The view's fast path (``_unchanged``) holds only for text without any character that
+    normalization changes: each of them, alone and among others, makes the test fail."""
+    _, mapping = textview._tables()
+    for ch in mapping:
+        for text in (ch, "a" + ch, ch + "\u0301", "中" + ch + "b", "\u1100" + ch):
+            assert not textview._unchanged(text), (hex(ord(ch)), text)
+
+
+@given(st.one_of(any_text, mixed_text, st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+                 st.text(alphabet=st.sampled_from("aA中 ，\u200bİ①\u0301ﬁ\ufe0f\u3000"), max_size=20)))
+def test_the_fast_view_is_the_scanned_view(text):
+    assert textview._nfkc_view(text) == textview._scanned_view(text)
+
+
+def test_a_character_vanishes_exactly_when_its_view_is_empty():
+    for cp in [*range(0x3000), *range(0xFE00, 0x10000), *range(0xE0000, 0xE0200), 0x1D400, 0x1F100]:
+        ch = chr(cp)
+        assert textview.vanishes(ch) == (normalize_char(ch) == ""), hex(cp)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
-from ..document import Document, Edit, PositionMap, edits_before, merge_spans
+from ..document import Document, Edit, PositionMap, edits_before
 from ..positions import change_spans, forward_spans
 from ..options import Options
 from ..spam import NOT_SPACE, Lines, SpamHit, detector_for
@@ -152,7 +152,7 @@ def _may_have_spam(detector, doc: Document, last: _LastLook) -> bool:
     if not detector.cuts:
         return True
     text = doc.text
-    touched = merge_spans(detector.stretches(text, change_spans(doc, last.at)))
+    touched = detector.stretches(text, change_spans(doc, last.at))  # (in order, joined)
     starts = [a for a, _ in touched]
     for s, e in forward_spans(doc, last.at, last.sites):
         i = bisect_right(starts, s) - 1
