@@ -44,3 +44,37 @@ def test_heading_that_leads_a_paragraph():
     ]
     assert kinds("Two, should summarize and adhere to the main experience") == [
         ("heading", "Two, should summarize and adhere to the main experience")]
+
+
+# -- the fast checks against the patterns they stand for -----------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.stages import structure  # noqa: E402
+from strategies import mixed_text  # noqa: E402
+
+# Every terminal mark and closing quote, what lies next to them, line breaks and spaces.
+_EDGE = "。！？.!?…；;：:\"”’'）)」』aZ5中，, \n\t("
+
+
+def _real_lines(seed_text):
+    return seed_text.split("\n") + seed_text.split("\n\n")
+
+
+def test_ends_terminal_is_the_pattern_on_real_lines(seed_text):
+    lines = _real_lines(seed_text)
+    assert any(structure.ends_terminal(x) for x in lines) and not all(structure.ends_terminal(x) for x in lines)
+    for line in lines:
+        for text in (line, line.rstrip()):
+            assert structure.ends_terminal(text) == bool(structure._TERMINAL.search(text)), text
+
+
+@given(st.one_of(st.text(alphabet=_EDGE, max_size=12), mixed_text))
+def test_ends_terminal_is_the_pattern(text):
+    assert structure.ends_terminal(text) == bool(structure._TERMINAL.search(text))
+
+
+@given(st.one_of(st.text(alphabet=_EDGE, min_size=1, max_size=12), mixed_text.filter(bool)))
+def test_latin_end_matched_at_the_last_character(text):
+    assert bool(structure._LATIN_END.match(text, len(text) - 1)) == bool(structure._LATIN_END.search(text))
