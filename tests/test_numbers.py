@@ -39,3 +39,44 @@ def test_wan_readings(number, readings):
 @pytest.mark.parametrize("text", ["28,232 rural seniors", "35.2 million", "1,234.5 yuan", "v1.2.3,000"])
 def test_ordinary_numbers_are_not_flagged(text):
     assert not [f for f in NORMALIZE.clean(text).flags if f.rule == "wan-separator"]
+
+
+# -- the fast search against the pattern it stands for ------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.stages import numbers  # noqa: E402
+from strategies import mixed_text  # noqa: E402
+
+# Digits (an Arabic-Indic one and one above the BMP too), the marks of a number, what lies around them,
+# and the parts of the numbers the pattern looks for.
+_NUMBER_EDGE = "0159٣\U0001d7d9.,。 a中%"
+_DIGITS = st.text(alphabet="19٣\U0001d7d9", min_size=1, max_size=3)
+# The shape looked for (digits, a point, digits, groups of three), with what may spoil it on either side.
+_NUMBER = st.tuples(st.sampled_from(["", "1.", "1,", "a", " ", "。"]), _DIGITS, st.sampled_from([".", ","]), _DIGITS,
+                    st.lists(st.text(alphabet="09٣", min_size=3, max_size=3).map(",".__add__), max_size=2).map("".join),
+                    st.sampled_from(["", ".5", ",", "5", ".", " "])).map("".join)
+_NUMBER_PARTS = st.lists(st.one_of(_NUMBER, st.sampled_from([".", ",", " ", "a", "。", "中"])),
+                         max_size=8).map("".join)
+
+
+def _spans(matches):
+    return [(m.start(), m.end(), m.groups()) for m in matches]
+
+
+def test_mixed_numbers_is_the_pattern_on_real_text(seed_text):
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.*"))]
+    texts += ["3.40,000 people, 5.780,000 students, 1.2,345,678 and 12.5,000.5 or 1.2,3456 x1.5,000 "
+              "or 12.5,000, 1.2.5,000 and 4.5,000.12.5,000 or 12.5,000 people"]
+    assert any(numbers.mixed_numbers(t) for t in texts)
+    for text in texts:
+        assert _spans(numbers.mixed_numbers(text)) == _spans(numbers._MIXED.finditer(text))
+
+
+@given(st.one_of(st.text(alphabet=_NUMBER_EDGE, max_size=30), _NUMBER_PARTS, mixed_text))
+def test_mixed_numbers_is_the_pattern(text):
+    assert _spans(numbers.mixed_numbers(text)) == _spans(numbers._MIXED.finditer(text))
