@@ -46,3 +46,57 @@ def test_each_rule_can_be_switched_off(rule):
     doc = Pipeline(disable=("structure", "segment", rule)).clean(text)
     assert rule not in {c.rule for c in doc.changes}
     assert doc.changes  # the other rules still work
+
+
+# -- the fast searches against the patterns they stand for ---------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import example, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.stages import invisible  # noqa: E402
+from strategies import mixed_text  # noqa: E402
+
+_ODD_SPACES = invisible.load_chars()[1]
+# Each control range's ends and neighbours, Latin-1 letters, what Latin-1 cannot encode, a surrogate.
+_CONTROL_EDGE = "\x00\x08\x09\x0a\x0b\x0c\x0d\x0e\x1f\x20\x7e\x7f\x9f\xa0\xffa中\u2002\ud800\U0001d7d9"
+# The odd spaces, runs of them, and what the look-arounds accept or refuse on either side.
+_SPACE_EDGE = st.lists(st.sampled_from([*_ODD_SPACES, " ", "a", "Z", "5", "中", ".", ",", ")", "(", "\"", "'",
+                                        "é", "\n", "\u3000\u2002", "。"]), max_size=16).map("".join)
+
+
+def _real_texts(seed_text):
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.*"))]
+    return texts + [t.replace(" ", s) for t in texts[:2] for s in _ODD_SPACES]
+
+
+def test_has_control_is_the_pattern(seed_text):
+    for text in _real_texts(seed_text) + [seed_text + c for c in _CONTROL_EDGE]:
+        assert invisible.has_control(text) == (invisible._ANY_CONTROL.search(text) is not None)
+
+
+@given(st.one_of(st.text(alphabet=_CONTROL_EDGE, max_size=8), mixed_text, st.text(max_size=20)))
+def test_has_control_is_the_pattern_on_generated_text(text):
+    assert invisible.has_control(text) == (invisible._ANY_CONTROL.search(text) is not None)
+
+
+def _odd_spans(spaces, text):
+    return [m.span() for m in invisible.odd_space_pattern(spaces).finditer(text)]
+
+
+def test_odd_space_finder_is_the_pattern_on_real_text(seed_text):
+    find = invisible.odd_space_finder(_ODD_SPACES)
+    texts = _real_texts(seed_text)
+    assert any(find(t) for t in texts)
+    for text in texts:
+        assert find(text) == _odd_spans(_ODD_SPACES, text)
+
+
+@given(st.one_of(_SPACE_EDGE, mixed_text), st.sampled_from([_ODD_SPACES, "\u2002", "\u3000a", "\u2009."]))
+@example("中aa\u3000b", "\u3000a")  # a match inside a run: the look-behind accepts the space before it
+def test_odd_space_finder_is_the_pattern(text, spaces):
+    """Also with spaces that the look-arounds accept (a letter, a mark), which the finder searches for
+    with the pattern itself."""
+    assert invisible.odd_space_finder(spaces)(text) == _odd_spans(spaces, text)
