@@ -364,7 +364,7 @@ def clean_stream(pipeline, f: BinaryIO, source: str, sink: BinaryIO | None, *, c
         end = piece.start + len(piece.text)
         for offset, message in problems[bisect_left(problems, (piece.start,)):bisect_left(problems, (end,))]:
             doc.flag("decode", "invalid-utf8", offset - piece.start, offset - piece.start + 1, message)
-        return pipeline.run(doc)
+        return pipeline.run(doc, surrogates=False)  # decoded: no lone surrogate (tests/test_decode.py)
 
     try:
         cut_at = boundary(options.enabled("line-end"), options.enabled("trailing-space"))

@@ -77,3 +77,67 @@ def test_a_replacement_character_already_in_the_file_is_not_a_problem():
 def test_utf16_without_bom():
     text = "Hello, this is mostly English with 中文 inside."
     assert decode(text.encode("utf-16-le")).text == text
+
+
+# -- no lone surrogate ever comes out of decoding (the pipeline does not search decoded text for one) --
+
+import io  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.stream import StreamDecoder  # noqa: E402
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _decoded_texts(data: bytes) -> list[str]:
+    """What ``decode`` and the streaming decoder make of ``data`` (nothing where they refuse it)."""
+    out = []
+    try:
+        out.append(decode(data).text)
+    except DecodeError:
+        pass
+    try:
+        out.append("".join(StreamDecoder(io.BytesIO(data)).blocks()))
+    except DecodeError:
+        pass
+    return out
+
+
+_SURROGATES = [chr(c) for c in (0xD800, 0xDBFF, 0xDC00, 0xDFFF)]
+# A lone surrogate written as each encoding would write it (``surrogatepass``), after each byte order mark.
+_ENCODED_SURROGATES = [
+    bom + (text + s + text).encode(encoding, "surrogatepass")
+    for s in _SURROGATES
+    for text in ("", "中文 text", "\ud83d")
+    for encoding, bom in (("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+                          ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b""), ("utf-32-le", b"\xff\xfe\x00\x00"),
+                          ("utf-32-be", b"\x00\x00\xfe\xff"))
+]
+
+
+def test_encoded_surrogates_never_decode_to_one():
+    decoded = [t for data in _ENCODED_SURROGATES for t in _decoded_texts(data)]
+    assert decoded  # most are decoded (with U+FFFD in UTF-8), the rest refused
+    assert not any(_has_surrogate(t) for t in decoded)
+
+
+def test_no_legacy_character_is_a_surrogate():
+    """Every two-byte GB18030 and Big5 character, and every four-byte GB18030 one of the BMP."""
+    for encoding in ("gb18030", "big5"):
+        for a in range(0x81, 0xFF):
+            data = b"".join(bytes([a, b]) for b in range(0x40, 0xFF) if b != 0x7F)
+            assert not _has_surrogate(data.decode(encoding, "replace"))
+    for a in range(0x81, 0x85):
+        for b in range(0x30, 0x3A):
+            data = b"".join(bytes([a, b, c, d]) for c in range(0x81, 0xFF) for d in range(0x30, 0x3A))
+            assert not _has_surrogate(data.decode("gb18030", "replace"))
+
+
+@given(st.one_of(st.binary(max_size=64),
+                 st.tuples(st.sampled_from(_ENCODED_SURROGATES), st.binary(max_size=16)).map(lambda t: t[0] + t[1])))
+def test_decoded_bytes_hold_no_surrogate(data):
+    assert not any(_has_surrogate(t) for t in _decoded_texts(data))
