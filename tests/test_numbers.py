@@ -45,7 +45,7 @@ def test_ordinary_numbers_are_not_flagged(text):
 
 from pathlib import Path  # noqa: E402
 
-from hypothesis import given  # noqa: E402
+from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pipeline.stages import numbers  # noqa: E402
@@ -80,3 +80,36 @@ def test_mixed_numbers_is_the_pattern_on_real_text(seed_text):
 @given(st.one_of(st.text(alphabet=_NUMBER_EDGE, max_size=30), _NUMBER_PARTS, mixed_text))
 def test_mixed_numbers_is_the_pattern(text):
     assert _spans(numbers.mixed_numbers(text)) == _spans(numbers._MIXED.finditer(text))
+
+
+# -- the URLs a decimal point may end ------------------------------------------------------------------
+
+from pipeline.typography import url_spans  # noqa: E402
+
+_URL_PARTS = st.lists(st.sampled_from(["http://", "https://a", "www.", "x@y.cn", "@", "a", ".com", "/", "?x=1",
+                                       "5", "。", "5。7", "\n", " ", "中", "，", ":"]), max_size=12).map("".join)
+
+
+def _plain_may_end_urls(text, points):
+    return any(mark in text[text.rfind("\n", 0, p) + 1:p] for p in points for mark in numbers._URL_MARKS)
+
+
+@given(st.one_of(_URL_PARTS, mixed_text))
+def test_every_url_end_is_found_by_the_quick_test(text):
+    """What the quick test relies on: a URL holds a mark and no line break."""
+    for s, e in url_spans(text):
+        assert "\n" not in text[s:e] and any(mark in text[s:e] for mark in numbers._URL_MARKS)
+        assert numbers._may_end_urls(text, [e])
+
+
+@given(st.one_of(_URL_PARTS, mixed_text), st.data())
+@example("ab://c", [3, 6])  # a mark across the point before
+def test_may_end_urls_walks_as_the_plain_search(text, data):
+    points = data if isinstance(data, list) else data.draw(st.lists(st.integers(0, len(text)), max_size=8))
+    points = sorted(set(points))
+    assert numbers._may_end_urls(text, points) == _plain_may_end_urls(text, points)
+
+
+def test_a_point_after_a_url_stays_and_others_change():
+    doc = NORMALIZE.clean("见 http://x.cn/?a=15。780 与 5。780 人\n另见 www.x.cn 页 3。5 倍")
+    assert "?a=15。780" in doc.text and "与5.780人" in doc.text and "3.5倍" in doc.text
