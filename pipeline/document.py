@@ -394,6 +394,21 @@ def merge_runs(runs: Iterable[tuple[int, int, str]]) -> list[Segment]:
     return out
 
 
+def append_runs(out: list[Segment], segments: Iterable[Segment], shift: int) -> None:
+    """``merge_runs`` for a piece's runs moved by ``shift`` and put after ``out``: the same runs, with
+    the piece's ``Segment`` objects moved in place rather than new ones made (a large document's runs
+    are stitched piece by piece: tests/test_document.py compares the two)."""
+    for seg in segments:
+        s, e = seg.start + shift, seg.end + shift
+        if e <= s:
+            continue
+        if out and out[-1].lang == seg.lang and out[-1].end == s:
+            out[-1].end = e
+        else:
+            seg.start, seg.end = s, e
+            out.append(seg)
+
+
 def replay(text: str, changes: Iterable[Change | dict]) -> str:
     """Apply a change log to the decoded input, checking each ``before`` (the contract's replay law).
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import regex
 
-from .document import Document, Edit, Flag, Segment, merge_runs
+from .document import Document, Edit, Flag, Segment, append_runs
 from .positions import forward_spans
 from .options import Options, make_options
 from .registry import build, whole_document_stages
@@ -119,7 +119,7 @@ class Pipeline:
         changes: list = []
         batches: list[int] = []
         out_flags: list[Flag] = []
-        runs: list[tuple[int, int, str]] = []
+        runs: list[Segment] = []
         blocks: list = []
         protected: list[tuple[int, int]] = []
         out = 0  # length of the output so far
@@ -148,14 +148,13 @@ class Pipeline:
             out_flags += part.flags
             blocks += part.blocks
             protected += [(s + out, e + out) for s, e in part.protected]
-            runs += [(seg.start + out, seg.end + out, seg.lang) for seg in part.segments]
+            append_runs(runs, part.segments, out)  # runs of one language that meet at a cut are one run
             merge_stats(doc.stats, {k: v for k, v in part.stats.items() if not k.startswith("_")})
             texts.append(part.text)
             out += len(part.text)
         doc.text = "".join(texts)
         doc.changes, doc.batches, doc.flags = changes, batches, out_flags
-        # Runs of one language that meet at a cut are one run.
-        doc.segments, doc.blocks, doc.protected = merge_runs(runs), blocks, protected
+        doc.segments, doc.blocks, doc.protected = runs, blocks, protected
 
 
 @contextmanager

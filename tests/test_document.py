@@ -117,3 +117,30 @@ def test_segments_stay_a_partition(case):
         assert s.start == pos and s.end > s.start
         pos = s.end
     assert pos == (len(doc.text) if doc.segments else 0)
+
+
+# -- stitching the runs of pieces ----------------------------------------------------------------------
+
+from pipeline.document import append_runs, merge_runs  # noqa: E402
+
+_run = st.tuples(st.integers(0, 4), st.integers(0, 4), st.sampled_from(["zh", "en", "other"]))
+
+
+def _partition(lengths_langs):
+    """Runs one after the other (some empty), as a piece's runs are."""
+    runs, pos = [], 0
+    for length, _, lang in lengths_langs:
+        runs.append((pos, pos + length, lang))
+        pos += length
+    return runs
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.lists(_run, max_size=6), st.booleans()), max_size=5))
+def test_append_runs_is_merge_runs(pieces):
+    """Pieces of runs (each a partition of its piece, or any runs at all), each moved by a shift."""
+    shifted, out = [], []
+    for shift, runs, partition in pieces:
+        runs = _partition(runs) if partition else [(s, s + e, lang) for s, e, lang in runs]
+        shifted += [(s + shift, e + shift, lang) for s, e, lang in runs]
+        append_runs(out, [Segment(*r) for r in runs], shift)
+    assert out == merge_runs(shifted)
