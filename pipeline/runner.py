@@ -15,7 +15,7 @@ from .options import Options, make_options
 from .registry import build, whole_document_stages
 from .stages.decode import decode
 from .stages.markup_check import CLEAN_AGAIN
-from .stream import Piece, boundary, merge_stats, pieces, settled
+from .stream import Piece, boundary, merge_stats, settled, text_pieces
 
 FORMATS_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 # Rounds of cleaning a Markdown or HTML document whose markup the cleaning changed (``_clean_rounds``).
@@ -135,11 +135,10 @@ class Pipeline:
                 run(part)
             return part
 
-        size, text = self.piece_chars, doc.text
-        chunks = (text[i:i + size] for i in range(0, len(text), size))  # small ones: the rest is never copied
-        # ``settled``: pieces that spam removal emptied or left without letters are cleaned again with
-        # their neighbour, as when a large file streams.
-        for _piece, part in settled(pieces(chunks, size, cut_at=self._cut_at), clean):
+        # Cut as a file streaming in blocks of ``piece_chars`` would be. ``settled``: pieces that spam
+        # removal emptied or left without letters are cleaned again with their neighbour, as when a large
+        # file streams.
+        for _piece, part in settled(text_pieces(doc.text, self.piece_chars, cut_at=self._cut_at), clean):
             batches += [len(changes) + b for b in part.batches]
             for item in (*part.changes, *part.flags, *part.blocks):
                 item.start += out

@@ -186,45 +186,87 @@ def pieces(blocks: Iterable[str], size: int, *, cut_at: regex.Pattern | None = N
     - The first piece holds at least one letter: lines without letters take the language after them.
     - A last piece with nothing visible joins the piece before it (its blank lines are the end's).
     """
-    cut_at = cut_at or boundary()
-    buf = ""
-    offset = 0  # of buf in the decoded input
+    return _pieces(_Received(blocks), size, cut_at or boundary())
+
+
+def text_pieces(text: str, size: int, *, cut_at: regex.Pattern | None = None) -> Iterator[Piece]:
+    """``pieces`` of a text in memory given ``size`` characters at a time: the same pieces, each copied
+    once from the text (the stream's buffer copies each character three more times: 10 ms per 10 MB)."""
+    return _pieces(_InMemory(text, size), size, cut_at or boundary())
+
+
+class _Received:
+    """The text received from ``blocks`` and not given out yet: ``text[start:end]``."""
+
+    def __init__(self, blocks: Iterable[str]):
+        self._blocks = iter(blocks)
+        self.text = ""
+        self.start = self.end = 0
+
+    def more(self) -> bool:
+        block = next(self._blocks, None)
+        if block is None:
+            return False
+        self.text = self.text[self.start:] + block
+        self.start, self.end = 0, len(self.text)
+        return True
+
+
+class _InMemory:
+    """A text received ``size`` characters at a time, as its blocks would be, without copying them."""
+
+    def __init__(self, text: str, size: int):
+        self.text, self.size = text, size
+        self.start = self.end = 0
+
+    def more(self) -> bool:
+        if self.end >= len(self.text):
+            return False
+        self.end = min(len(self.text), self.end + self.size)
+        return True
+
+
+def _pieces(buf: _Received | _InMemory, size: int, cut_at: regex.Pattern) -> Iterator[Piece]:
+    offset = 0  # of the text at hand in the decoded input
     held: Piece | None = None
     first = True
     scanned = 0  # no cut was found before here (less a margin for a run the last block cut short)
-    for block in blocks:
-        buf += block
-        while len(buf) > size:
-            cut = _cut(buf, max(size, scanned - 4096), cut_at, need_letter=first)
+    while buf.more():
+        while buf.end - buf.start > size:
+            cut = _cut(buf.text, buf.start, buf.end, max(size, scanned - 4096), cut_at, need_letter=first)
             if cut is None:
-                scanned = len(buf)
+                scanned = buf.end - buf.start
                 break
             scanned = 0
             if held is not None:
                 yield held
-            held = Piece(buf[:cut], offset, first, False)
+            held = Piece(buf.text[buf.start:cut], offset, first, False)
             first = False
-            offset += cut
-            buf = buf[cut:]
+            offset += cut - buf.start
+            buf.start = cut
+    rest = buf.text[buf.start:buf.end]
     if held is None:
-        yield Piece(buf, offset, True, True)
-    elif not VISIBLE.search(buf):
-        yield Piece(held.text + buf, held.start, held.at_start, True)
+        yield Piece(rest, offset, True, True)
+    elif not VISIBLE.search(rest):
+        yield Piece(held.text + rest, held.start, held.at_start, True)
     else:
         yield held
-        yield Piece(buf, offset, False, True)
+        yield Piece(rest, offset, False, True)
 
 
-def _cut(buf: str, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | None:
-    """The end of the first blank-line run after ``pos`` that the next line survives, or None."""
+def _cut(text: str, start: int, end: int, pos: int, cut_at: regex.Pattern, need_letter: bool) -> int | None:
+    """The end of the first blank-line run after ``start + pos`` that the next line survives, or None;
+    ``text[start:end]`` is the text at hand (the patterns look at nothing outside it)."""
+    pos += start
     while True:
-        m = cut_at.search(buf, pos)
+        m = cut_at.search(text, pos, end)
         if m is None:
             return None
-        line_end = _BREAK.search(buf, m.end())  # CR too: passing a cut by is always safe
+        line_end = _BREAK.search(text, m.end(), end)  # CR too: passing a cut by is always safe
         if line_end is None:
             return None  # the next line may go on in the next block: wait
-        if VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
+        if VISIBLE.search(text, m.end(), line_end.start()) and (
+                not need_letter or _LETTER.search(text, start, m.end())):
             return m.end()
         pos = m.end()
 

@@ -316,3 +316,87 @@ def test_the_command_line_streams_a_large_file_with_the_default_options(tmp_path
     assert out == (tmp_path / "whole" / "big.txt").read_text(encoding="utf-8") and out.endswith("。\n")
     assert replay(big.read_text(encoding="utf-8"), outs["pieces"]["changes"]) == out
     assert outs["pieces"]["segments"] == outs["whole"]["segments"]
+
+
+# -- a text in memory cut as its stream would be -------------------------------------------------------
+
+from pipeline.stream import VISIBLE, _BREAK, _LETTER, text_pieces  # noqa: E402
+
+
+def plain_pieces(blocks, size, cut_at):
+    """The cutting as first written: the buffer copied at each block and each cut."""
+    buf, offset, held, first, scanned = "", 0, None, True, 0
+
+    def cut_in(buf, pos, need_letter):
+        while True:
+            m = cut_at.search(buf, pos)
+            if m is None:
+                return None
+            line_end = _BREAK.search(buf, m.end())
+            if line_end is None:
+                return None
+            if VISIBLE.search(buf, m.end(), line_end.start()) and (not need_letter or _LETTER.search(buf, 0, m.end())):
+                return m.end()
+            pos = m.end()
+
+    for block in blocks:
+        buf += block
+        while len(buf) > size:
+            cut = cut_in(buf, max(size, scanned - 4096), first)
+            if cut is None:
+                scanned = len(buf)
+                break
+            scanned = 0
+            if held is not None:
+                yield held
+            held = Piece(buf[:cut], offset, first, False)
+            first = False
+            offset += cut
+            buf = buf[cut:]
+    if held is None:
+        yield Piece(buf, offset, True, True)
+    elif not VISIBLE.search(buf):
+        yield Piece(held.text + buf, held.start, held.at_start, True)
+    else:
+        yield held
+        yield Piece(buf, offset, False, True)
+
+
+def _blocks(text, size):
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+_CUT_ATS = [boundary(), boundary(trailing_space=False), boundary(line_end=False)]
+
+
+def test_text_pieces_are_the_stream_pieces_on_real_text(seed_text):
+    # A line longer than the margin the search keeps (4096) after the last blank line of a block, CRLF.
+    long_line = "x" * 5000 + "\n\n" + "y" * 9000
+    texts = [seed_text, seed_text.replace("\n", "\r\n"), (seed_text + "\n\n") * 3, long_line + "\n\n" + seed_text,
+             "\n\n  \n" + seed_text + "\n\n\u200b \n"]
+    for text in texts:
+        for size in (1, 300, 4000, 20000):
+            for cut_at in _CUT_ATS:
+                want = list(plain_pieces(_blocks(text, size), size, cut_at))
+                assert list(text_pieces(text, size, cut_at=cut_at)) == want
+                assert list(pieces(_blocks(text, size), size, cut_at=cut_at)) == want
+    assert len(want) > 1
+
+
+_LINES = st.lists(st.sampled_from(["abc", "中文", "2023", "\u200b", " ", "\n", "\n\n", "\r\n", "\r", " \n", "\n \n"]),
+                  max_size=30).map("".join)
+
+
+@given(st.one_of(_LINES, mixed_text), st.integers(1, 30), st.lists(st.integers(1, 30), max_size=12),
+       st.sampled_from(range(len(_CUT_ATS))))
+def test_text_pieces_are_the_stream_pieces(text, size, splits, which):
+    """In memory and from blocks of any lengths, against the cutting as first written."""
+    cut_at = _CUT_ATS[which]
+    assert list(text_pieces(text, size, cut_at=cut_at)) == list(plain_pieces(_blocks(text, size), size, cut_at))
+    blocks, pos = [], 0
+    for n in splits:
+        blocks.append(text[pos:pos + n])
+        pos += n
+    blocks.append(text[pos:])
+    blocks = [b for b in blocks if b]
+    assert list(pieces(blocks, size, cut_at=cut_at)) == list(plain_pieces(blocks, size, cut_at))
