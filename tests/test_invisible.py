@@ -100,3 +100,30 @@ def test_odd_space_finder_is_the_pattern(text, spaces):
     """Also with spaces that the look-arounds accept (a letter, a mark), which the finder searches for
     with the pattern itself."""
     assert invisible.odd_space_finder(spaces)(text) == _odd_spans(spaces, text)
+
+
+def _plain_blank_line_edits(text, at_start, at_end):
+    """The blank-line rule as first written, with ``str.find``."""
+    edits, n, pos = [], len(text), 0
+    while at_start and pos < n and text[pos] == "\n":
+        pos += 1
+    if pos:
+        edits.append((0, pos, ""))
+    end = n
+    while at_end and end > pos and text[end - 1] == "\n":
+        end -= 1
+    while (i := text.find("\n\n\n", pos, end)) >= 0:
+        j = i + 3
+        while j < end and text[j] == "\n":
+            j += 1
+        edits.append((i, j, "\n\n"))
+        pos = j
+    if n - end >= 2:
+        edits.append((end, n, "\n"))
+    return edits
+
+
+@given(st.text(alphabet="\na中 ", max_size=24), st.booleans(), st.booleans())
+def test_blank_line_edits_are_the_plain_ones(text, at_start, at_end):
+    got = [(e.start, e.end, e.after) for e in invisible._blank_line_edits(text, at_start, at_end)]
+    assert got == _plain_blank_line_edits(text, at_start, at_end)

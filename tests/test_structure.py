@@ -78,3 +78,8 @@ def test_ends_terminal_is_the_pattern(text):
 @given(st.one_of(st.text(alphabet=_EDGE, min_size=1, max_size=12), mixed_text.filter(bool)))
 def test_latin_end_matched_at_the_last_character(text):
     assert bool(structure._LATIN_END.match(text, len(text) - 1)) == bool(structure._LATIN_END.search(text))
+
+
+@given(st.text(alphabet="\na中 ", max_size=20), st.integers(0, 22))
+def test_find_blank_line_is_str_find(text, pos):
+    assert structure._find_blank_line(text, pos) == text.find("\n\n", pos)
