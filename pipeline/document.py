@@ -339,34 +339,55 @@ class PositionMap:
         return s, max(s, e)
 
 
+_PAST = 1 << 62  # beyond any offset: where the edit after the last one starts and ends
+_NO_LANG = object()  # the language before the first run: equal to none
+
+
 def remap_partition(segments: list[Segment], mapper: PositionMap, length: int) -> list[Segment]:
     """Move a covering partition through a batch of edits; it stays covering, empty runs go.
 
     Text inserted at a boundary joins the run before it (as whitespace does in the segment stage).
     (``PositionMap.map(start, inside_to_end=False, past_insertions=True)`` for each boundary, walked
-    in one pass with the edits: boundaries and edits are both in order.)"""
+    in one pass with the edits: boundaries and edits are both in order.) The runs move in place (a new
+    partition replaces the old one; nobody keeps the old runs), each as soon as the next one's start is
+    mapped: one loop, the next edit's offsets at hand (a third faster than two loops; the two loops
+    are in tests/test_document.py, compared with this one)."""
     starts, ends, new_starts, new_ends = mapper.starts, mapper.ends, mapper.new_starts, mapper.new_ends
     n = len(ends)
-    i = shift = 0
-    bounds = [0]
-    for seg in segments[1:]:
-        p = seg.start
-        while i < n and ends[i] <= p:  # every edit ending at or before p
-            shift = new_ends[i] - ends[i]
-            i += 1
-        bounds.append(new_starts[i] if i < n and starts[i] < p else p + shift)
-    bounds.append(length)
-    # The runs move in place (a new partition replaces the old one; nobody keeps the old runs).
     out: list[Segment] = []
-    for k, seg in enumerate(segments):
-        s, e = bounds[k], bounds[k + 1]
-        if e <= s:
-            continue
-        if out and out[-1].lang == seg.lang:
-            out[-1].end = e
+    if not segments:
+        return out
+    append = out.append
+    i = shift = 0
+    next_start, next_end = (starts[0], ends[0]) if n else (_PAST, _PAST)
+    last_lang = _NO_LANG
+    last = seg = segments[0]
+    s = 0  # where ``seg`` starts now
+    rest = iter(segments)
+    next(rest)
+    for following in rest:
+        p = following.start
+        if next_end <= p:
+            while i < n and ends[i] <= p:  # every edit ending at or before p
+                i += 1
+            shift = new_ends[i - 1] - ends[i - 1]
+            next_start, next_end = (starts[i], ends[i]) if i < n else (_PAST, _PAST)
+        e = new_starts[i] if next_start < p else p + shift
+        if e > s:
+            if seg.lang == last_lang:
+                last.end = e
+            else:
+                seg.start, seg.end = s, e
+                append(seg)
+                last, last_lang = seg, seg.lang
+        s = e
+        seg = following
+    if length > s:
+        if seg.lang == last_lang:
+            last.end = length
         else:
-            seg.start, seg.end = s, e
-            out.append(seg)
+            seg.start, seg.end = s, length
+            append(seg)
     return out
 
 

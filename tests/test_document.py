@@ -144,3 +144,55 @@ def test_append_runs_is_merge_runs(pieces):
         shifted += [(s + shift, e + shift, lang) for s, e, lang in runs]
         append_runs(out, [Segment(*r) for r in runs], shift)
     assert out == merge_runs(shifted)
+
+
+# -- moving the runs through a batch: one loop against the two first written ---------------------------
+
+from pipeline.document import PositionMap, remap_partition  # noqa: E402
+
+
+def plain_remap_partition(segments, mapper, length):
+    starts, ends, new_starts, new_ends = mapper.starts, mapper.ends, mapper.new_starts, mapper.new_ends
+    n = len(ends)
+    i = shift = 0
+    bounds = [0]
+    for seg in segments[1:]:
+        p = seg.start
+        while i < n and ends[i] <= p:
+            shift = new_ends[i] - ends[i]
+            i += 1
+        bounds.append(new_starts[i] if i < n and starts[i] < p else p + shift)
+    bounds.append(length)
+    out = []
+    for k, seg in enumerate(segments):
+        s, e = bounds[k], bounds[k + 1]
+        if e <= s:
+            continue
+        if out and out[-1].lang == seg.lang:
+            out[-1].end = e
+        else:
+            seg.start, seg.end = s, e
+            out.append(seg)
+    return out
+
+
+@given(text_and_batches(), st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["zh", "en", "other"])), max_size=8),
+       st.booleans())
+def test_remap_partition_is_the_two_loops(case, runs, partition):
+    """Runs that cover the text (some empty, neighbours of one language) or any runs at all, through each
+    batch of edits."""
+    text, batches = case
+    if partition:
+        bounds = sorted({0, len(text), *(min(n * 4, len(text)) for n, _ in runs)})
+        cover = [(a, b) for a, b in zip(bounds, bounds[1:])] or [(0, 0)]
+        segs = [(a, b, lang) for (a, b), (_, lang) in zip(cover, runs + [(0, "en")] * len(cover))]
+    else:
+        segs = [(n * 3, n * 3 + 2, lang) for n, lang in runs]
+    length = len(text)
+    for edits in batches:
+        mapper = PositionMap([Edit(a, b, after, "r") for a, b, after in edits])
+        length += sum(len(after) - (b - a) for a, b, after in edits)
+        want = plain_remap_partition([Segment(*s) for s in segs], mapper, length)
+        got = remap_partition([Segment(*s) for s in segs], mapper, length)
+        assert got == want
+        segs = [(s.start, s.end, s.lang) for s in want]
