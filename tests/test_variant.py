@@ -77,3 +77,35 @@ def test_each_converter_is_created_once_per_process():
 def test_unknown_variant_is_a_configuration_error():
     with pytest.raises(ConfigError, match="variant"):
         Pipeline(variant="klingon")
+
+
+# -- the quick test for URLs before protecting them ----------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from hypothesis import example, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.typography import url_spans  # noqa: E402
+from strategies import mixed_text  # noqa: E402
+
+_URL_PARTS = st.lists(st.sampled_from(["http://", "https://a.cn", "ftp:/", ":/", "//", "/", "www", "www.", "ww.",
+                                       "x@y.cn", "@", "a", ".com", "中", " ", "\n", "，"]), max_size=10).map("".join)
+
+
+def test_may_hold_urls_on_real_text(seed_text):
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = [seed_text] + [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.*"))]
+    texts += [t.replace("www.", "w w.").replace("@", "(at)").replace("://", ":/ /") for t in texts]
+    assert any(url_spans(t) for t in texts) and not all(variant.may_hold_urls(t) for t in texts)
+    for text in texts:
+        assert variant.may_hold_urls(text) or not url_spans(text)
+        assert variant.may_hold_urls(text) == any(m in text for m in ("://", "www.", "@"))
+
+
+@given(st.one_of(_URL_PARTS, mixed_text))
+@example("see ftp://x.cn")
+def test_may_hold_urls_is_false_only_without_urls(text):
+    assert variant.may_hold_urls(text) == any(m in text for m in ("://", "www.", "@"))
+    if not variant.may_hold_urls(text):
+        assert url_spans(text) == []
