@@ -57,7 +57,8 @@ _NUMBER_EDGE = "0159٣\U0001d7d9.,。 a中%"
 _DIGITS = st.text(alphabet="19٣\U0001d7d9", min_size=1, max_size=3)
 # The shape looked for (digits, a point, digits, groups of three), with what may spoil it on either side.
 _NUMBER = st.tuples(st.sampled_from(["", "1.", "1,", "a", " ", "。"]), _DIGITS, st.sampled_from([".", ","]), _DIGITS,
-                    st.lists(st.text(alphabet="09٣", min_size=3, max_size=3).map(",".__add__), max_size=2).map("".join),
+                    st.lists(st.text(alphabet="09٣", min_size=3, max_size=3).map(",".__add__),
+                             max_size=2).map("".join),
                     st.sampled_from(["", ".5", ",", "5", ".", " "])).map("".join)
 _NUMBER_PARTS = st.lists(st.one_of(_NUMBER, st.sampled_from([".", ",", " ", "a", "。", "中"])),
                          max_size=8).map("".join)

@@ -128,7 +128,7 @@ def setup(options: Options) -> Callable[[Document], None]:
             doc.apply(NAME, (Edit(s, e, " ", "odd-space") for s, e in odd_spaces(doc.text)))
         if on("trailing-space"):
             doc.apply(NAME, (Edit(s, e, "", "trailing-space") for s, e in _trailing_spaces(doc.text)))
-        if on("blank-lines") and ("\n\n\n" in doc.text or doc.text[:1] == "\n" or doc.text[-2:] == "\n\n"):
+        if on("blank-lines") and (_THREE_BREAKS.search(doc.text) or doc.text[:1] == "\n" or doc.text[-2:] == "\n\n"):
             doc.apply(NAME, _blank_line_edits(doc.text, doc.at_start, doc.at_end))
 
     return run
