@@ -86,6 +86,8 @@ from pathlib import Path  # noqa: E402
 from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from ahocorasick_rs import AhoCorasick, MatchKind  # noqa: E402
+
 from pipeline.typography import url_spans  # noqa: E402
 from strategies import mixed_text  # noqa: E402
 
@@ -109,3 +111,25 @@ def test_may_hold_urls_is_false_only_without_urls(text):
     assert variant.may_hold_urls(text) == any(m in text for m in ("://", "www.", "@"))
     if not variant.may_hold_urls(text):
         assert url_spans(text) == []
+
+
+# A glossary whose term is nowhere: the loop over the runs with terms, to compare the path without.
+_NO_TERM = AhoCorasick(["不在文中的词"], matchkind=MatchKind.LeftmostLongest)
+
+
+def test_chinese_pieces_without_terms_on_real_runs(seed_text):
+    doc = Pipeline(disable=("variant",)).clean(seed_text)
+    assert any(s.lang == "zh" for s in doc.segments)
+    assert list(variant.chinese_pieces(doc, None)) == list(variant.chinese_pieces(doc, _NO_TERM))
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["zh", "en", "other"])), max_size=10))
+def test_chinese_pieces_without_terms(runs):
+    from pipeline.document import Document, Segment
+
+    doc = Document("中" * 40)
+    pos = 0
+    for length, lang in runs:
+        doc.segments.append(Segment(pos, pos + length, lang))
+        pos += length
+    assert list(variant.chinese_pieces(doc, None)) == list(variant.chinese_pieces(doc, _NO_TERM))

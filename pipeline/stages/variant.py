@@ -112,6 +112,9 @@ def may_hold_urls(text: str) -> bool:
 
 def chinese_pieces(doc: Document, terms) -> Iterator[tuple[int, int]]:
     """Spans of Han text in Chinese runs, cut around the glossary's Chinese terms."""
+    if terms is None:  # the loop below, without terms (twice as fast)
+        yield from [(seg.start, seg.end) for seg in doc.segments if seg.lang == "zh" and seg.end > seg.start]
+        return
     for seg in doc.segments:
         if seg.lang != "zh":
             continue
