@@ -48,7 +48,7 @@ def test_heading_that_leads_a_paragraph():
 
 # -- the fast checks against the patterns they stand for -----------------------------------------------
 
-from hypothesis import given  # noqa: E402
+from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pipeline.stages import structure  # noqa: E402
@@ -83,3 +83,43 @@ def test_latin_end_matched_at_the_last_character(text):
 @given(st.text(alphabet="\na中 ", max_size=20), st.integers(0, 22))
 def test_find_blank_line_is_str_find(text, pos):
     assert structure._find_blank_line(text, pos) == text.find("\n\n", pos)
+
+
+def _plain_join_edits(text, meta, heading):
+    """The joining as first written: every line stripped and sliced again."""
+    edits, pos, start = [], 0, 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        brk = pos + len(line)
+        pos = brk + 1
+        logical = text[start:brk]
+        if (not line.strip() or not nxt.strip() or len(logical) - logical.count(" ") < structure.MIN_JOIN_LENGTH
+                or structure._TERMINAL.search(line.rstrip()) or meta.match(logical) or meta.match(nxt)
+                or heading.match(nxt)):
+            start = pos
+            continue
+        indent = len(nxt) - len(nxt.lstrip())
+        sep = " " if structure._LATIN_END.search(line) and structure._LATIN_START.match(nxt, indent) else ""
+        edits.append((brk, brk + 1 + indent, sep))
+    return edits
+
+
+_META, _HEADING = structure.load_patterns()
+_LINE_PARTS = st.lists(st.sampled_from(["the work goes on and on and on", "这一行很长但是后面接的是", "\n", "\n",
+                                        " \n", "\t", "。", ".", "”", "1、", "(二)", "来源：新华社", "abc", " ",
+                                        "\u3000", "ab\n"]), max_size=16).map("".join)
+
+
+def test_join_edits_are_the_plain_ones_on_real_text(seed_text):
+    for text in (seed_text, seed_text.replace("\n\n", "\n"), seed_text.replace("。", "，")):
+        got = [(e.start, e.end, e.after) for e in structure._join_edits(text, _META, _HEADING)]
+        assert got == _plain_join_edits(text, _META, _HEADING)
+    assert got
+
+
+@given(st.one_of(_LINE_PARTS, mixed_text))
+@example("the work goes on and on and on\nshort\nmore")  # a short line after a joined one: the logical line counts
+def test_join_edits_are_the_plain_ones(text):
+    got = [(e.start, e.end, e.after) for e in structure._join_edits(text, _META, _HEADING)]
+    assert got == _plain_join_edits(text, _META, _HEADING)

@@ -86,12 +86,18 @@ def _join_edits(text: str, meta, heading) -> list[Edit]:
     lines = text.split("\n")
     for i, line in enumerate(lines[:-1]):
         nxt = lines[i + 1]
+        line_start = pos
         brk = pos + len(line)
         pos = brk + 1
-        logical = text[start:brk]
+        # Blank: ``not line.strip()``, without copying the line. The logical line is this line unless
+        # lines were joined to it (the slice would copy it).
+        if not line or line.isspace() or not nxt or nxt.isspace():
+            start = pos
+            continue
+        logical = line if start == line_start else text[start:brk]
         # Spaces do not count: the spacing stage adds some after this stage, and cleaning the output
         # again must not find the line long enough to join.
-        if (not line.strip() or not nxt.strip() or len(logical) - logical.count(" ") < MIN_JOIN_LENGTH
+        if (len(logical) - logical.count(" ") < MIN_JOIN_LENGTH
                 or ends_terminal(line.rstrip()) or meta.match(logical) or meta.match(nxt)
                 or heading.match(nxt)):
             start = pos
