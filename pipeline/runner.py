@@ -140,9 +140,11 @@ class Pipeline:
         # file streams.
         for _piece, part in settled(text_pieces(doc.text, self.piece_chars, cut_at=self._cut_at), clean):
             batches += [len(changes) + b for b in part.batches]
-            for item in (*part.changes, *part.flags, *part.blocks):
-                item.start += out
-                item.end += out
+            if out:  # each list in turn: no tuple of them all made per piece
+                for items in (part.changes, part.flags, part.blocks):
+                    for item in items:
+                        item.start += out
+                        item.end += out
             changes += part.changes
             out_flags += part.flags
             blocks += part.blocks
