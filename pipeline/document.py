@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from operator import attrgetter
 from typing import Iterable, Sequence
 
@@ -363,16 +364,17 @@ def remap_partition(segments: list[Segment], mapper: PositionMap, length: int) -
     last_lang = _NO_LANG
     last = seg = segments[0]
     s = 0  # where ``seg`` starts now
-    rest = iter(segments)
-    next(rest)
-    for following in rest:
-        p = following.start
-        if next_end <= p:
-            while i < n and ends[i] <= p:  # every edit ending at or before p
-                i += 1
-            shift = new_ends[i - 1] - ends[i - 1]
-            next_start, next_end = (starts[i], ends[i]) if i < n else (_PAST, _PAST)
-        e = new_starts[i] if next_start < p else p + shift
+    for following in chain(islice(segments, 1, None), (None,)):  # None: the end of the text
+        if following is None:
+            e = length
+        else:
+            p = following.start
+            if next_end <= p:
+                while i < n and ends[i] <= p:  # every edit ending at or before p
+                    i += 1
+                shift = new_ends[i - 1] - ends[i - 1]
+                next_start, next_end = (starts[i], ends[i]) if i < n else (_PAST, _PAST)
+            e = new_starts[i] if next_start < p else p + shift
         if e > s:
             if seg.lang == last_lang:
                 last.end = e
@@ -382,12 +384,6 @@ def remap_partition(segments: list[Segment], mapper: PositionMap, length: int) -
                 last, last_lang = seg, seg.lang
         s = e
         seg = following
-    if length > s:
-        if seg.lang == last_lang:
-            last.end = length
-        else:
-            seg.start, seg.end = s, length
-            append(seg)
     return out
 
 
