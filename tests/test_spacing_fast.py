@@ -109,6 +109,25 @@ def test_insertion_points_on_every_short_string_of_edge_classes():
             assert spacing.insertion_points(text) == plain_insertion_points(text), repr(text)
 
 
+def test_han_stretches_over_chinese_marks_on_every_short_string():
+    # The marks and spaces a stretch runs on over, between and around Han and word characters (``%`` only
+    # before Han, a full-width digit is no word character, a full-width letter is Latin)
+    alphabet = "中\U00020000，“ \u3000a5%Ａ０"
+    for n in range(6):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert spacing.han_word_points(text) == plain_insertion_points(text)[len(spacing.glued_marks(text)):], \
+                repr(text)
+
+
+han_and_joiners = st.text(alphabet="中文\U00020000" + spacing._HAN_JOINERS + "aZ09%Ａ０é\n,.", max_size=60)
+
+
+@given(han_and_joiners)
+def test_han_stretches_over_chinese_marks_as_the_plain_runs(text):
+    assert spacing.insertion_points(text) == plain_insertion_points(text)
+
+
 @given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
 def test_insertion_points_as_the_plain_ones(text):
     assert spacing.insertion_points(text) == plain_insertion_points(text)
