@@ -99,6 +99,8 @@ _TOKEN = re.compile(
     rf"|(?P<o>[{OTHER_SCRIPTS}]+))"
 )
 _CLAUSE_END = re.compile(r"[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d)")
+_ALWAYS_ENDS = "。?!\n"  # a clause end wherever it stands
+_ENDS_AFTER_HAN = "。?!\n,.;:"  # a clause end right after a Han character (no digit before it)
 _LAST_CLAUSE_END = regex.compile(r"(?r)(?:[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d))[^\S\n]*+")
 _ENDS_AND_SPACES = "。?!,.;: \t"
 # An opening bracket or title mark, or a quote that opens: after a mark, or set off by a space from a Latin
@@ -272,9 +274,21 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
         gap = text[ends[i]:starts[k]] if step > 0 else text[ends[k]:starts[i]]
         return not gap.strip(_ENDS_AND_SPACES) and clause(k)[0] == 0
 
+    clause_end = _CLAUSE_END.search
     for i in near_han:
-        before = i > 0 and script[i - 1] == "z" and same_clause(i - 1)
-        after = i + 1 < n and script[i + 1] == "z" and same_clause(i)
+        # ``same_clause`` written out: most of these phrases are English sentences after a Chinese one,
+        # asked once. A mark right after Han ends the clause (no digit before it), and so do ``。?!`` and a
+        # line end anywhere: the first character of the gap settles most without a search.
+        if i and script[i - 1] == "z":
+            end, start = ends[i - 1], starts[i]
+            before = end == start or text[end] not in _ENDS_AFTER_HAN and not clause_end(text, end, start)
+        else:
+            before = False
+        if i + 1 < n and script[i + 1] == "z":
+            end, start = ends[i], starts[i + 1]
+            after = end == start or text[end] not in _ALWAYS_ENDS and not clause_end(text, end, start)
+        else:
+            after = False
         if not (before or after):
             continue
         han, latin = clause(i)
