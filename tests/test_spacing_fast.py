@@ -178,3 +178,11 @@ def test_after_a_glued_mark_on_every_short_string():
             spacer = spacing.Spacer(text, LangIndex([], len(text)), conv, digit_spacing=False)
             for p in spacing.glued_marks(text):
                 assert spacer.after_mark(p) == spacer.insertion(p), repr(text)
+
+
+def test_glued_marks_before_every_character():
+    # Each mark before each code point (surrogates aside), as the ``regex`` properties decide
+    after = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for mark in ",;.:?!":
+        text = "".join(mark + c for c in after)
+        assert spacing.glued_marks(text) == [m.end() for m in PLAIN_GLUED_MARK.finditer(text)], mark
