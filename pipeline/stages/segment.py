@@ -44,7 +44,7 @@ from ..document import Document, Segment
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
-from ..typography import FormFold, form_fold, without_urls
+from ..typography import LATIN_CHARS, FormFold, form_fold, without_urls
 
 NAME = "segment"
 DETECT_OTHER = "detect-other"
@@ -194,7 +194,9 @@ def _numbers_join_han(text: str, starts: list[int], ends: list[int], script: str
     between them do not count: the spacing stage takes them out)."""
     for m in _LATIN_BEFORE_HAN.finditer(script):
         i = m.start()
-        if not text[ends[i]:starts[i + 1]].strip(" "):
+        # A phrase ends on a letter, a digit or ``%``: one that ends on a letter ends on no number (most do;
+        # the search tries every position of the phrase)
+        if text[ends[i] - 1] not in LATIN_CHARS and not text[ends[i]:starts[i + 1]].strip(" "):
             number = _TRAILING_NUMBER.search(text, starts[i], ends[i])
             if number:
                 ends[i] = starts[i + 1] = number.start()

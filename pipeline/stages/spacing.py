@@ -78,8 +78,7 @@ CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
 # (The standard-library ``re`` and \p{Latin} as ranges, and a set for the walk back: 15,000 calls each
 # per 10 MB, where ``regex``'s calls cost twice as much.)
 _TOKEN_CHARS = frozenset("0123456789._-+%'’") | LATIN_CHARS  # A-Z and a-z are Latin
-_TOKEN_AFTER = re.compile(f"[0-9{LATIN}._\\-+%'’]*")
-_LATIN_LETTER = re.compile(f"[{LATIN}]")
+_LATIN_AHEAD = re.compile(f"[0-9._\\-+%'’]*[{LATIN}]")  # a Latin letter in the word from here on
 _OPENERS = FW_OPEN + "\"'(["
 _CLOSERS = FW_CLOSE + "\"')]"
 
@@ -246,15 +245,22 @@ class Spacer:
         """Rule for a Han character next to the word or number at ``pos`` (the word is left of the Han
         character when ``left_is_word``): ``space-han-latin`` or ``digit-spacing``."""
         text = self.text
-        if text[pos] in LATIN_CHARS:  # the letter itself is in the word (most words next to Han: no walk)
+        if text[pos] in LATIN_CHARS:  # the letter itself is in the word (no walk)
             return "space-han-latin"
+        # Most words next to Han are numbers (``2023年``): the walk back looks for a letter as it goes, and
+        # one pattern for the rest of the word (a walk, then a search of what it covered, cost twice as much)
         start, first = pos, max(0, pos - 64)
-        while start > first and text[start - 1] in _TOKEN_CHARS:
+        while start > first:
+            c = text[start - 1]
+            if c not in _TOKEN_CHARS:
+                break
+            if c in LATIN_CHARS:
+                return "space-han-latin"
             start -= 1
-        end = _TOKEN_AFTER.match(text, pos + 1, pos + 65).end()
-        if _LATIN_LETTER.search(text, start, end):
+        if _LATIN_AHEAD.match(text, pos + 1, pos + 65):
             return "space-han-latin"
-        if self.langs(pos) == "en":
+        labels = self.langs.labels  # ``self.langs(pos) == "en"``, without the call
+        if labels[pos] == "e" if pos < len(labels) else self.langs(pos) == "en":
             return "space-han-latin"  # a number that starts or ends an English run
         return "digit-spacing"
 
