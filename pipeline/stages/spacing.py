@@ -80,6 +80,9 @@ CLAUSE_MARKS = FW_CLAUSE + ASCII_CLAUSE
 _TOKEN_CHARS = frozenset("0123456789._-+%'’") | LATIN_CHARS  # A-Z and a-z are Latin
 _LATIN_AHEAD = re.compile(f"[0-9._\\-+%'’]*[{LATIN}]")  # a Latin letter in the word from here on
 _OPENERS = FW_OPEN + "\"'(["
+# ASCII marks after which one ordinary space before a Han character stays as it is (none of them a
+# full-width mark, a curly quote, a word character or ``%``: each test of ``space_run`` lets it pass)
+_MARKS_KEEP_SPACE_BEFORE_HAN = frozenset(".,;:?!)]\"'") - frozenset(FW_OPEN + FW_CLOSE + FW_CLAUSE + "“”‘’")
 _CLOSERS = FW_CLOSE + "\"')]"
 
 
@@ -207,6 +210,8 @@ class Spacer:
         text = self.text
         left = text[s - 1] if s else "\n"
         right = text[e] if e < len(text) else "\n"
+        if left in _MARKS_KEEP_SPACE_BEFORE_HAN and e - s == 1 and text[s] == " " and is_han(right):
+            return None  # ``... the end. 中文``: half of all the runs, settled before the tests below
         if left == "\n":  # indentation: only the ideographic spaces go
             kept = text[s:e].replace("\u3000", "")
             return (kept, "ideographic-space") if right != "\n" else None
