@@ -148,17 +148,12 @@ def space_runs(text: str) -> list[tuple[int, int]]:
         while k >= 0:
             k = text.find(odd, run_at(k))
     reached = 0
-    for k in _space_positions(text):
+    for m in _SPACE_BY_WIDE.finditer(text):
+        k = m.start()
         if k >= reached:
             reached = run_at(k)
-    return [(s, e) for s, e in sorted(runs.items())
-            if e - s > 1 or text[s] != " " or s and not text[s - 1].isascii() or e < n and not text[e].isascii()]
-
-
-def _space_positions(text: str) -> list[int]:
-    """ASCII spaces before another space or beside a character outside ASCII (each run holding any has
-    one here at least)."""
-    return [m.start() for m in _SPACE_BY_WIDE.finditer(text)]
+    # Each run found qualifies (its odd space, or the space the pattern found, is the reason): no filter
+    return sorted(runs.items())
 
 
 def insertion_points(text: str) -> list[int]:
