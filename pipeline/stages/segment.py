@@ -213,6 +213,7 @@ def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str
     commas is still French; ``x = f(y)`` is three stretches). It is shown the words alone, one space
     between them, so that the marks and spaces normalization changes cannot change its answer. A stretch
     with ``the`` or ``and`` is English without asking."""
+    function_word, word_starts, words = _ENGLISH_FUNCTION_WORD.search, _WORD_START.findall, _WORD.findall
     for m in _ENGLISH_STRETCH.finditer("".join(langs)):
         first, last = m.start(), m.end()  # tokens [first, last), maybe several stretches
         i = first
@@ -220,11 +221,14 @@ def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str
             j = i + 1
             while j < last and not text[ends[j - 1]:starts[j]].strip(_STRETCH_GAP):
                 j += 1
-            s, e = starts[i], ends[j - 1]
-            if (not _ENGLISH_FUNCTION_WORD.search(text, s, e)
-                    and sum(_words(text, starts[k], ends[k]) for k in range(i, j)) >= MIN_DETECT_WORDS
-                    and detect(" ".join(w for k in range(i, j) for w in _WORD.findall(text, starts[k], ends[k])))):
-                langs[i:j] = ["o"] * (j - i)
+            if not function_word(text, starts[i], ends[j - 1]):
+                count = 0  # ``_words`` of each phrase, until there are enough
+                for k in range(i, j):
+                    count += len(word_starts(text, starts[k], ends[k]))
+                    if count >= MIN_DETECT_WORDS:
+                        if detect(" ".join([w for k in range(i, j) for w in words(text, starts[k], ends[k])])):
+                            langs[i:j] = ["o"] * (j - i)
+                        break
             i = j
 
 
