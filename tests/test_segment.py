@@ -133,6 +133,20 @@ def test_detector_only_sees_phrases_without_english_function_words():
     assert seen == ["Les cinq anciens aident les enfants"]
 
 
+@pytest.mark.parametrize("text, asked", [
+    ("中文。Wo men, yao jian.", ["Wo men yao jian"]),  # four words over two phrases of one stretch
+    ("中文。Wo men yao jian.", ["Wo men yao jian"]),
+    ("中文。Wo men, yao.", []),  # three
+    ("中文。Wo, men, yao, jian chi.", ["Wo men yao jian chi"]),  # enough after the fourth phrase
+    ("中文。Wo men; x = 1; yao jian.", []),  # two stretches of two words
+])
+def test_the_detector_is_asked_from_four_words_on(text, asked):
+    seen = []
+    labels = {s.lang for s in segment(text, lambda run: seen.append(run) or True)}
+    assert seen == asked
+    assert ("other" in labels) == bool(asked)
+
+
 def test_detector_has_no_opinion_on_text_cld2_refuses():
     assert DETECT("bad \x00 control \x7f characters here") is False
     assert DETECT("lone \ud800 surrogate in a phrase") is False

@@ -85,3 +85,28 @@ def test_function_words_on_real_text():
                                                       "x", "中", "_", "²", " ", ",", "é"]), max_size=12).map("".join)))
 def test_function_words_as_the_plain_ones(text):
     assert function_words(segment._ENGLISH_FUNCTION_WORD, text) == function_words(PLAIN_FUNCTION_WORD, text)
+
+
+def gaps_after_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Each token's label, and the gap between it and the next token."""
+    found = tokens(segment._TOKEN, text)
+    return [(lang, end, nxt) for (_s, end, lang), (nxt, _e, _l) in zip(found, found[1:]) if end < nxt]
+
+
+def check_first_character_settles_clause_ends(text: str) -> None:
+    """What ``_embed_short_latin`` reads from a gap's first character, without the search: ``。?!`` and a
+    line end always end the clause; after a Han stretch (which ends on a Han character, no digit) the
+    ASCII marks do too."""
+    for lang, end, nxt in gaps_after_tokens(text):
+        if text[end] in segment._ALWAYS_ENDS or lang == "z" and text[end] in segment._ENDS_AFTER_HAN:
+            assert segment._CLAUSE_END.search(text, end, nxt), (text, end, nxt)
+
+
+def test_first_character_settles_clause_ends_on_real_text():
+    for text in real_texts():
+        check_first_character_settles_clause_ends(text)
+
+
+@given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
+def test_first_character_settles_clause_ends(text):
+    check_first_character_settles_clause_ends(form_fold()(text))

@@ -109,6 +109,25 @@ def test_insertion_points_on_every_short_string_of_edge_classes():
             assert spacing.insertion_points(text) == plain_insertion_points(text), repr(text)
 
 
+def test_han_stretches_over_chinese_marks_on_every_short_string():
+    # The marks and spaces a stretch runs on over, between and around Han and word characters (``%`` only
+    # before Han, a full-width digit is no word character, a full-width letter is Latin)
+    alphabet = "中\U00020000，“ \u3000a5%Ａ０"
+    for n in range(6):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert spacing.han_word_points(text) == plain_insertion_points(text)[len(spacing.glued_marks(text)):], \
+                repr(text)
+
+
+han_and_joiners = st.text(alphabet="中文\U00020000" + spacing._HAN_JOINERS + "aZ09%Ａ０é\n,.", max_size=60)
+
+
+@given(han_and_joiners)
+def test_han_stretches_over_chinese_marks_as_the_plain_runs(text):
+    assert spacing.insertion_points(text) == plain_insertion_points(text)
+
+
 @given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text), max_size=20).map("".join)))
 def test_insertion_points_as_the_plain_ones(text):
     assert spacing.insertion_points(text) == plain_insertion_points(text)
@@ -159,3 +178,71 @@ def test_after_a_glued_mark_on_every_short_string():
             spacer = spacing.Spacer(text, LangIndex([], len(text)), conv, digit_spacing=False)
             for p in spacing.glued_marks(text):
                 assert spacer.after_mark(p) == spacer.insertion(p), repr(text)
+
+
+def test_glued_marks_before_every_character():
+    # Each mark before each code point (surrogates aside), as the ``regex`` properties decide
+    after = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for mark in ",;.:?!":  # one of each kind before every code point, the others before the BMP
+        text = "".join(mark + c for c in (after if mark in ",." else after[:0xD000]))
+        assert spacing.glued_marks(text) == [m.end() for m in PLAIN_GLUED_MARK.finditer(text)], mark
+
+
+def plain_space_run(spacer: spacing.Spacer, s: int, e: int):
+    """``Spacer.space_run`` as written before its first test (one space after an ASCII mark, before Han)."""
+    from pipeline.stages.spacing import CLAUSE_MARKS, FW_CLAUSE, FW_CLOSE, FW_OPEN, _neighbour, _word_char, is_han
+
+    text = spacer.text
+    left = text[s - 1] if s else "\n"
+    right = text[e] if e < len(text) else "\n"
+    if left == "\n":
+        kept = text[s:e].replace("\u3000", "")
+        return (kept, "ideographic-space") if right != "\n" else None
+    if right == "\n":
+        return None
+    if left in CLAUSE_MARKS and right.isdigit() and _neighbour(text, s - 1, -1).isdigit() \
+            or right in CLAUSE_MARKS and left.isdigit() and _neighbour(text, e, +1).isdigit():
+        return spacer._single(s, e)
+    if left in "“”‘’" and _word_char(right) or right in "“”‘’" and _word_char(left):
+        return spacer._single(s, e)
+    if left in FW_OPEN or left in FW_CLOSE or left in FW_CLAUSE or right in FW_CLOSE or right in FW_CLAUSE:
+        return "", "space-fullwidth"
+    if right in FW_OPEN and is_han(left):
+        return "", "space-fullwidth"
+    if is_han(left) and is_han(right):
+        return spacer.chinese_space(s, e)
+    if is_han(left) and _word_char(right) or is_han(right) and (_word_char(left) or left == "%"):
+        rule = spacer._han_neighbour(s - 1 if not is_han(left) else e, left_is_word=not is_han(left))
+        if rule == "digit-spacing":
+            return ("", rule) if not spacer._digit_space_wanted(s - 1, e) else spacer._single(s, e)
+        if rule == "space-han-latin":
+            return spacer._single(s, e)
+    return spacer._single(s, e)
+
+
+def spacer_for(text: str, digit_spacing: bool = False) -> spacing.Spacer:
+    from pipeline.typography import LangIndex, load_conventions
+
+    return spacing.Spacer(text, LangIndex([], len(text)), load_conventions(), digit_spacing)
+
+
+def test_a_space_after_an_ascii_mark_before_han():
+    from pipeline.stages.spacing import CLAUSE_MARKS, FW_CLAUSE, FW_CLOSE, FW_OPEN
+
+    hans = re.findall(f"[{HAN_SCRIPT}]", "".join(map(chr, range(0x2E80, 0x40000))))
+    # What the decision reads of the Han character, for each of them; then the decisions on a sample
+    assert not any(h.isdigit() or h in CLAUSE_MARKS + FW_CLAUSE + FW_CLOSE + FW_OPEN + "“”‘’" for h in hans)
+    hans = hans[::37]
+    for left in sorted(spacing._MARKS_KEEP_SPACE_BEFORE_HAN) + ["a", "5", "%", "“", "，", "中"]:
+        text = "".join(f"1{left} {h}" for h in hans)
+        spacer = spacer_for(text)
+        for s in range(2, len(text), 4):
+            assert spacer.space_run(s, s + 1) == plain_space_run(spacer, s, s + 1), (left, text[s + 1])
+
+
+@given(st.one_of(edge_text, st.lists(st.one_of(piece, edge_text, st.sampled_from(["  ", ". ", ") ", " \u3000 "])),
+                                     max_size=20).map("".join)), st.booleans())
+def test_space_run_decisions_as_the_plain_ones(text, digit_spacing):
+    spacer = spacer_for(text, digit_spacing)
+    for s, e in spacing.space_runs(text):
+        assert spacer.space_run(s, e) == plain_space_run(spacer, s, e), (s, e)

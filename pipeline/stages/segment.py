@@ -44,7 +44,7 @@ from ..document import Document, Segment
 from ..options import Options
 from ..rules import ConfigError
 from ..script_classes import HAN, LATIN, OTHER_SCRIPTS
-from ..typography import FormFold, form_fold, without_urls
+from ..typography import LATIN_CHARS, FormFold, form_fold, without_urls
 
 NAME = "segment"
 DETECT_OTHER = "detect-other"
@@ -99,6 +99,8 @@ _TOKEN = re.compile(
     rf"|(?P<o>[{OTHER_SCRIPTS}]+))"
 )
 _CLAUSE_END = re.compile(r"[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d)")
+_ALWAYS_ENDS = "。?!\n"  # a clause end wherever it stands
+_ENDS_AFTER_HAN = "。?!\n,.;:"  # a clause end right after a Han character (no digit before it)
 _LAST_CLAUSE_END = regex.compile(r"(?r)(?:[。?!\n]|(?<!\d)[,.;:]|[,.;:](?!\d))[^\S\n]*+")
 _ENDS_AND_SPACES = "。?!,.;: \t"
 # An opening bracket or title mark, or a quote that opens: after a mark, or set off by a space from a Latin
@@ -192,7 +194,9 @@ def _numbers_join_han(text: str, starts: list[int], ends: list[int], script: str
     between them do not count: the spacing stage takes them out)."""
     for m in _LATIN_BEFORE_HAN.finditer(script):
         i = m.start()
-        if not text[ends[i]:starts[i + 1]].strip(" "):
+        # A phrase ends on a letter, a digit or ``%``: one that ends on a letter ends on no number (most do;
+        # the search tries every position of the phrase)
+        if text[ends[i] - 1] not in LATIN_CHARS and not text[ends[i]:starts[i + 1]].strip(" "):
             number = _TRAILING_NUMBER.search(text, starts[i], ends[i])
             if number:
                 ends[i] = starts[i + 1] = number.start()
@@ -209,6 +213,7 @@ def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str
     commas is still French; ``x = f(y)`` is three stretches). It is shown the words alone, one space
     between them, so that the marks and spaces normalization changes cannot change its answer. A stretch
     with ``the`` or ``and`` is English without asking."""
+    function_word, word_starts, words = _ENGLISH_FUNCTION_WORD.search, _WORD_START.findall, _WORD.findall
     for m in _ENGLISH_STRETCH.finditer("".join(langs)):
         first, last = m.start(), m.end()  # tokens [first, last), maybe several stretches
         i = first
@@ -216,11 +221,14 @@ def _detect_other(text: str, starts: list[int], ends: list[int], langs: list[str
             j = i + 1
             while j < last and not text[ends[j - 1]:starts[j]].strip(_STRETCH_GAP):
                 j += 1
-            s, e = starts[i], ends[j - 1]
-            if (not _ENGLISH_FUNCTION_WORD.search(text, s, e)
-                    and sum(_words(text, starts[k], ends[k]) for k in range(i, j)) >= MIN_DETECT_WORDS
-                    and detect(" ".join(w for k in range(i, j) for w in _WORD.findall(text, starts[k], ends[k])))):
-                langs[i:j] = ["o"] * (j - i)
+            if not function_word(text, starts[i], ends[j - 1]):
+                count = 0  # ``_words`` of each phrase, until there are enough
+                for k in range(i, j):
+                    count += len(word_starts(text, starts[k], ends[k]))
+                    if count >= MIN_DETECT_WORDS:
+                        if detect(" ".join([w for k in range(i, j) for w in words(text, starts[k], ends[k])])):
+                            langs[i:j] = ["o"] * (j - i)
+                        break
             i = j
 
 
@@ -272,9 +280,21 @@ def _embed_short_latin(text: str, starts: list[int], ends: list[int], langs: lis
         gap = text[ends[i]:starts[k]] if step > 0 else text[ends[k]:starts[i]]
         return not gap.strip(_ENDS_AND_SPACES) and clause(k)[0] == 0
 
+    clause_end = _CLAUSE_END.search
     for i in near_han:
-        before = i > 0 and script[i - 1] == "z" and same_clause(i - 1)
-        after = i + 1 < n and script[i + 1] == "z" and same_clause(i)
+        # ``same_clause`` written out: most of these phrases are English sentences after a Chinese one,
+        # asked once. A mark right after Han ends the clause (no digit before it), and so do ``。?!`` and a
+        # line end anywhere: the first character of the gap settles most without a search.
+        if i and script[i - 1] == "z":
+            end, start = ends[i - 1], starts[i]
+            before = end == start or text[end] not in _ENDS_AFTER_HAN and not clause_end(text, end, start)
+        else:
+            before = False
+        if i + 1 < n and script[i + 1] == "z":
+            end, start = ends[i], starts[i + 1]
+            after = end == start or text[end] not in _ALWAYS_ENDS and not clause_end(text, end, start)
+        else:
+            after = False
         if not (before or after):
             continue
         han, latin = clause(i)
