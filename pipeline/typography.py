@@ -91,10 +91,45 @@ def is_fullwidth_mark(c: str) -> bool:
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
-    """The URLs and e-mail addresses in ``text``."""
-    if "://" in text or "www." in text or "@" in text:
-        return [m.span() for m in _URL.finditer(text)]
-    return []
+    """The URLs and e-mail addresses in ``text``. Every one holds ``://``, ``www.`` or ``@`` and none
+    crosses a line break (no class of ``_URL`` takes one): the pattern reads only the lines that hold
+    those. (It tries an address at every word character: 0.9 s over 10 MB of the seed, for one ``@``.)"""
+    spans: list[tuple[int, int]] = []
+    end = -1
+    n = len(text)
+    for at in sorted(_find_all(text, "://", 0) + _find_all(text, "www.", 3) + _find_all(text, "@", 0)):
+        if at < end:
+            continue  # on the line just read
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = n if end < 0 else end
+        spans += [m.span() for m in _URL.finditer(text, start, end)]
+    return spans
+
+
+def _find_all(text: str, needle: str, key: int) -> list[int]:
+    """Where ``needle`` starts in ``text``. Found by its character ``needle[key]`` (``:``, ``.``: rare in
+    Chinese text, and one character is searched for ten times faster than three), until that character has
+    turned up without the needle about as often as the searches would cost one search for the needle
+    (a few hundred times in 100,000 characters); then by the needle itself."""
+    found: list[int] = []
+    mark = needle[key]
+    misses = -32 - len(text) // 512  # (up to 0)
+    i = text.find(mark, key)
+    while i >= 0:
+        if text.startswith(needle, i - key):
+            found.append(i - key)
+        else:
+            misses += 1
+            if misses > 0:
+                break
+        i = text.find(mark, i + 1)
+    if i >= 0:  # (``i - key`` is past every position found)
+        j = text.find(needle, i - key)
+        while j >= 0:
+            found.append(j)
+            j = text.find(needle, j + 1)
+    return found
 
 
 def protect_urls(doc: Document) -> None:
