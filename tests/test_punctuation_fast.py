@@ -228,3 +228,24 @@ def test_a_marker_on_a_line_with_a_doubled_mark_is_found_again():
     applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, markers))
     assert applied == 1 and doc.text == "序\n1、工作。好\n2、学习"
     assert P.moved_markers(markers, doc.changes[-1:], doc.text, HEADING) == {3, 10}
+
+
+def plain_clause_first_content(text: str, k: int) -> int:
+    """The first letter or Han character of the clause of ``k``, the clause's start walked back to one
+    character at a time (a line break, or a clause mark that is no separator inside a number)."""
+    start = k
+    while start > max(0, k - P.LOOK) and not (text[start - 1] == "\n" or P._is_boundary(text, start - 1)):
+        start -= 1
+    return next(j for j in range(start, k + 1) if P.is_han(text[j]) or P.is_latin(text[j]))
+
+
+clauses = st.lists(st.sampled_from(list("中a 1,，。.\n、;") + ["1,000", "3.5", "Focus", "目标", "\u3000", "〇"]),
+                   max_size=40).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.one_of(mixed_text, clauses))
+def test_a_clause_s_first_content_as_walked_back(text):
+    for k, c in enumerate(text):
+        if P.is_han(c) or P.is_latin(c):
+            assert P._clause_first_content(text, k) == plain_clause_first_content(text, k), k

@@ -468,7 +468,8 @@ def mark_lang(text: str, i: int, langs: LangIndex) -> str | None:
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if "\u4e00" <= nxt <= "\u9fff" or is_han(nxt):
         return "zh"
-    if _content_lang(text, i, +1, langs) == "en":
+    # (``目标,Focus``: the letter after the mark is read without the call.)
+    if (langs(i + 1) if nxt in LATIN_CHARS else _content_lang(text, i, +1, langs)) == "en":
         first = _clause_first_content(text, k)
         if text[first] in LATIN_CHARS and langs(first) == "en":
             return "en"  # a Chinese name at the end of an English clause that goes on in English
@@ -501,15 +502,20 @@ def _clause_first_content(text: str, k: int) -> int:
     """The first letter or Han character of the clause (within its line) of the content at ``k``."""
     stop, end = max(0, k - LOOK), k
     start = stop
+    last = len(text) - 1
     while True:
         m = _STOP_BEFORE.search(text, stop, end)
         if m is None:
             break
         j = m.start()
-        if text[j] == "\n" or _is_boundary(text, j):
+        # (``_is_boundary`` spelled out: a line break, or a mark not inside a number)
+        if text[j] == "\n" or not (0 < j < last and text[j - 1].isdigit() and text[j + 1].isdigit()):
             start = j + 1
             break
         end = j
+    c = text[start]  # most clauses start with their first word: no search
+    if c in LATIN_CHARS or "\u4e00" <= c <= "\u9fff":
+        return start
     return _CONTENT.search(text, start, k + 1).start()
 
 
@@ -555,10 +561,11 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
         nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
+        # (``_content_lang`` looks at the neighbour first: the rarer Han outside the common block too)
         left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
-            else "zh" if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_lang(text, i, -1, langs)
+            else "zh" if "\u4e00" <= before <= "\u9fff" else _content_lang(text, i, -1, langs)
         right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
-            else "zh" if "\u4e00" <= after <= "\u9fff" or is_han(after) else _content_lang(text, i, +1, langs)
+            else "zh" if "\u4e00" <= after <= "\u9fff" else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
@@ -616,19 +623,19 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     c = text[j] if 0 <= j < n else "\n"  # most quotes touch a word: the quick answer first
     if c in LATIN_CHARS:
         return langs(j)
-    if "\u4e00" <= c <= "\u9fff" or is_han(c):
-        return "zh"
     if c == "\n":
         return None  # (also before the start or past the end of the text: nothing on that side)
+    if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):  # (no Han below U+2E80: no call)
+        return "zh"
     j += step  # the next most frequent: a space between (``word "``, ``“ 中``)
     if 0 <= j < n:
         c = text[j]
         if c in LATIN_CHARS:
             return langs(j)
-        if "\u4e00" <= c <= "\u9fff" or is_han(c):
-            return "zh"
         if c == "\n":
             return None
+        if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):
+            return "zh"
     if step > 0:
         m = _CONTENT_OR_BREAK.search(text, i + 1, min(len(text), i + LOOK))
     else:
