@@ -54,3 +54,27 @@ def test_url_spans_on_the_seed():
     text = SEED + "\n联系 a@b.cn 或 www.leyu88.com，\nhttps://example.org/x\n" + SEED
     assert T.url_spans(text) == plain_url_spans(text)
     assert len(T.url_spans(text)) >= 3
+
+
+FOLD = T.form_fold()
+fold_text = st.text(alphabet="".join(FOLD.table) + "。。。0123456789１２３中文ab .,\n", max_size=60)
+
+
+@settings(max_examples=400)
+@given(st.one_of(fold_text, mixed_text))
+def test_the_fold_in_one_pass_as_the_plain_fold(text):
+    assert FOLD.one_pass is not None  # (the shipped conventions allow it)
+    assert FOLD(text) == FOLD.plain(text)
+
+
+def test_the_fold_on_the_seed_and_stops_between_digits():
+    text = SEED + "\n１。５ 2。3 ２。x 。1 1。 “引号”（括号）\u3000ＡＢＣ"
+    assert FOLD(text) == FOLD.plain(text)
+    assert "1.5 2.3 2。x 。1 1。" in FOLD(text)
+
+
+def test_no_one_pass_where_it_would_differ():
+    assert T._one_pass({"｡": "。"}) is None  # a form that becomes a stop: the stop would be read before
+    assert T._one_pass({"①": "1"}) is None  # a digit only once replaced
+    assert T._one_pass({"＂": '"', '"': "'"}) is None  # a form that becomes another form
+    assert T._one_pass({"＂": '"', "１": "1"}) is not None
