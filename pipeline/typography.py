@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterable
@@ -258,7 +259,7 @@ class LangIndex:
 
     def __init__(self, segments: list[Segment], length: int = 0):
         letters = self._LETTERS
-        self.labels = "".join(letters[s.lang] * (s.end - s.start) for s in segments) if segments else "n" * length
+        self.labels = "".join([letters[s.lang] * (s.end - s.start) for s in segments]) if segments else "n" * length
         self.last = segments[-1].lang if segments else None
 
     def __call__(self, pos: int) -> str | None:
@@ -277,13 +278,14 @@ def runs_for(doc: Document, relabel: Callable[[Document], None] | None) -> LangI
     the normalization stages' edits. The segment stage runs after every stage that changes words but
     terms and translate (which run the stages again over what they wrote, pipeline/polish.py), so the
     runs are found again (``relabel``: the segment stage's run) only if a stage out of that order did."""
-    if relabel is not None and doc.segments and any(map(_changes_language, doc.changes[doc.segmented_at:])):
+    # (The stages of the changes since, read without a call of Python per change: tens of thousands.)
+    if relabel is not None and doc.segments and not KEEP_LANGUAGES.issuperset(
+            map(_STAGE, doc.changes[doc.segmented_at:])):
         relabel(doc)
     return LangIndex(doc.segments, len(doc.text))
 
 
-def _changes_language(change) -> bool:
-    return change.stage not in KEEP_LANGUAGES
+_STAGE = attrgetter("stage")
 
 
 # -- conventions (rules/normalize.toml) ------------------------------------------------------------
