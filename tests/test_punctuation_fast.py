@@ -66,10 +66,20 @@ def plain_width_edits(text: str, langs: LangIndex, keep: set[int]) -> list:
     return edits
 
 
+def in_a_word(text: str, i: int) -> bool:
+    """An apostrophe between two ASCII letters: the scan leaves it out."""
+    return text[i] == "'" and 0 < i < len(text) - 1 and (text[i - 1] + text[i + 1]).isascii() \
+        and (text[i - 1] + text[i + 1]).isalpha()
+
+
 def assert_same_decisions(text: str, segments: list[Segment]) -> None:
     langs = LangIndex(segments, len(text))
     found = SCAN(text)
-    assert (found.quotes, found.brackets) == every_quote_and_bracket(text)
+    every_quote, every_bracket = every_quote_and_bracket(text)
+    assert found.brackets == every_bracket
+    assert found.quotes == [[i for i in at if not in_a_word(text, i)] for at in every_quote]
+    for (zo, zc, en, _also), scanned, every in zip(CONV.quotes, found.quotes, every_quote):
+        assert P.quote_edits(text, langs, scanned, zo, zc, en) == P.quote_edits(text, langs, every, zo, zc, en)
     zh_runs = [(s.start, s.end) for s in segments if s.lang == "zh"]
     marks = SCAN.marks(text, found, zh_runs)
     assert set(marks) <= set(plain_positions(FINDER, text)) and marks == sorted(marks)
@@ -103,6 +113,11 @@ def test_the_scan_on_the_runs_the_pipeline_finds():
     every = plain_positions(FINDER, doc.text)
     assert 0 < len(found.marks) < len(every) * 0.7  # the scan leaves out a real share of them
     assert_same_decisions(doc.text, doc.segments)
+
+
+def test_an_apostrophe_in_a_word_is_left_out_of_the_scan():
+    text = "the Party's work, 'quoted' and it' s"
+    assert SCAN(text).quotes[1] == [i for i, c in enumerate(text) if c == "'" and i != text.index("'s")]
 
 
 def test_no_letter_is_a_digit_nor_a_han_character():

@@ -139,7 +139,7 @@ class Scanner:
     about half of the marks: an ASCII mark after an ASCII letter (``word,``; unless the letter is in a
     Chinese run: ``marks`` adds those) and a full-width one between two common Han characters
     (``中，中``); ``width_edits`` skips the same ones (``mark_finder`` gives every mark, for the tests
-    that compare the two)."""
+    that compare the two). Of the quotes it leaves out an apostrophe in a word (``Party's``)."""
 
     def __init__(self, conv: Conventions):
         ascii_marks = "".join(conv.en_to_zh)  # the marks ``width_edits`` settles by the letter before
@@ -148,9 +148,16 @@ class Scanner:
         self.bracket_chars = ["".join(b) for b in conv.brackets]
         self.mark_chars = frozenset(ascii_marks + other_marks)
         kept = "".join(self.quote_chars + self.bracket_chars)
+        # An apostrophe between two ASCII letters (``Party's``) is settled too: ``quote_edits`` leaves
+        # ``'`` in a word as it is (when ``'`` is the English form of one quote convention and nothing else).
+        apostrophe = "'" if kept.count("'") == 1 and "'" in [q[2] for q in conv.quotes] else ""
+        kept = kept.replace(apostrophe, "") if apostrophe else kept
         cases = []
         if kept:
             cases.append(f"(?<=[{re.escape(kept)}])")
+        if apostrophe:
+            cases.append("(?<=')(?:(?<![A-Za-z].)|(?![A-Za-z]))")
+        kept += apostrophe
         if ascii_marks:
             cases.append(f"(?<=[{re.escape(ascii_marks)}])(?<![A-Za-z].)")
         if other_marks:
@@ -456,22 +463,23 @@ def _ends_chinese_sentence(text: str, i: int) -> bool:
 def mark_lang(text: str, i: int, langs: LangIndex) -> str | None:
     """The language of the clause that the mark at ``i`` ends (see the module docstring)."""
     # (Called for a third of the marks: the tests of ``is_latin`` and ``is_han`` are spelled out, the
-    # common Han characters first, as a call costs as much as the test.)
+    # common Han characters first, as a call costs as much as the test; so is ``langs``.)
+    labels = langs.labels
     before = text[i - 1] if i else "\n"
     if before in LATIN_CHARS:  # most marks follow a word: the quick answers first
-        return langs(i - 1)
+        return NAMES[labels[i - 1]]
     k = i - 1 if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_before(text, i)
     if k < 0:
         return _content_lang(text, i, +1, langs)
     if text[k] in LATIN_CHARS:
-        return langs(k)
+        return NAMES[labels[k]]
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if "\u4e00" <= nxt <= "\u9fff" or is_han(nxt):
         return "zh"
     # (``目标,Focus``: the letter after the mark is read without the call.)
-    if (langs(i + 1) if nxt in LATIN_CHARS else _content_lang(text, i, +1, langs)) == "en":
+    if (NAMES[labels[i + 1]] if nxt in LATIN_CHARS else _content_lang(text, i, +1, langs)) == "en":
         first = _clause_first_content(text, k)
-        if text[first] in LATIN_CHARS and langs(first) == "en":
+        if text[first] in LATIN_CHARS and NAMES[labels[first]] == "en":
             return "en"  # a Chinese name at the end of an English clause that goes on in English
     return "zh"
 
@@ -553,7 +561,7 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
         after = text[i + 1] if i + 1 < n else "\n"
         if en == "'" and before in LATIN_CHARS and after in LATIN_CHARS:
             # An apostrophe: English in English words (Party’s -> Party's), left alone elsewhere.
-            if langs(i - 1) == "en" and text[i] != en:
+            if NAMES[labels[i - 1]] == "en" and text[i] != en:
                 edits.append(Edit(i, i + 1, en, "quotes"))
             continue
         # The neighbours, spaces and quotes skipped (most often the characters next to it).
@@ -619,10 +627,11 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     """The language of the nearest letter or Han character before or after ``i`` on its line. Digits do
     not count: the runs give them to a side by the quotes and brackets around them."""
     n = len(text)
+    labels = langs.labels  # (``langs`` without the call: the runs cover the text)
     j = i + step
     c = text[j] if 0 <= j < n else "\n"  # most quotes touch a word: the quick answer first
     if c in LATIN_CHARS:
-        return langs(j)
+        return NAMES[labels[j]]
     if c == "\n":
         return None  # (also before the start or past the end of the text: nothing on that side)
     if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):  # (no Han below U+2E80: no call)
@@ -631,7 +640,7 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     if 0 <= j < n:
         c = text[j]
         if c in LATIN_CHARS:
-            return langs(j)
+            return NAMES[labels[j]]
         if c == "\n":
             return None
         if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):
