@@ -162,13 +162,15 @@ def plain_neighbour(text: str, i: int, step: int) -> str:
 @given(mixed_text, st.lists(st.integers(min_value=0, max_value=400), max_size=8),
        st.lists(st.sampled_from(LANGS), min_size=1, max_size=3))
 def test_the_quick_looks_at_a_quote_s_neighbours_answer_as_the_searches(text, cuts, langs):
-    """``_content_lang`` and ``_neighbour`` look one and two characters away before they search."""
+    """``_content_lang`` and ``_neighbour_and_lang`` look one and two characters away before they search;
+    the second reads the language from the neighbour it found when it can."""
     index = LangIndex(runs(text, cuts, langs) if text else [], len(text))
     skipped = P._Skip(text, P._SKIPPED.__contains__)
     for i in range(len(text)):
         for step in (-1, +1):
             assert P._content_lang(text, i, step, index) == plain_content_lang(text, i, step, index), (i, step)
-            assert P._neighbour(text, i, step, skipped) == plain_neighbour(text, i, step), (i, step)
+            assert P._neighbour_and_lang(text, i, step, skipped, index) == (
+                plain_neighbour(text, i, step), plain_content_lang(text, i, step, index)), (i, step)
 
 
 DOUBLED = P._doubled_pattern(CONV)

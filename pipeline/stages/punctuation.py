@@ -564,16 +564,23 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
             if NAMES[labels[i - 1]] == "en" and text[i] != en:
                 edits.append(Edit(i, i + 1, en, "quotes"))
             continue
-        # The neighbours, spaces and quotes skipped (most often the characters next to it).
-        prev = _neighbour(text, i, -1, skipped) if before in _SKIPPED else ("" if before == "\n" else before)
-        nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
+        # The neighbours, spaces and quotes skipped (most often the characters next to it), and the
+        # languages on either side (``_content_lang``; it looks at the neighbour first: the rarer Han
+        # outside the common block too).
+        if before in _SKIPPED:
+            prev, left = _neighbour_and_lang(text, i, -1, skipped, langs)
+        else:
+            prev = "" if before == "\n" else before
+            left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
+                else "zh" if "\u4e00" <= before <= "\u9fff" else _content_lang(text, i, -1, langs)
+        if after in _SKIPPED:
+            nxt, right = _neighbour_and_lang(text, i, +1, skipped, langs)
+        else:
+            nxt = "" if after == "\n" else after
+            right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
+                else "zh" if "\u4e00" <= after <= "\u9fff" else _content_lang(text, i, +1, langs)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        # (``_content_lang`` looks at the neighbour first: the rarer Han outside the common block too)
-        left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
-            else "zh" if "\u4e00" <= before <= "\u9fff" else _content_lang(text, i, -1, langs)
-        right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
-            else "zh" if "\u4e00" <= after <= "\u9fff" else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
@@ -590,27 +597,28 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
     return edits
 
 
+_ALONE = object()  # (a quote without a partner: no language of a pair)
+
+
 def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    partner = [-1] * len(line)  # index in ``line`` -> index of its partner
+    pair_lang = [_ALONE] * len(line)  # index in ``line`` -> the language of its pair
     pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for k, q in enumerate(line):
-        if q[1]:
+    for k, c in enumerate(line):
+        if c[1]:
             pending.append(k)
         elif pending:
             o = pending.pop()
-            partner[o], partner[k] = k, o
+            before, after = line[o][2], c[3]  # the languages outside the pair
+            if before is None or after is None or before == after:
+                lang = before or after or line[o][3]
+            else:
+                lang = line[o][3]  # the two sides disagree: what it quotes
+            pair_lang[o] = pair_lang[k] = lang
     edits = []
     for k, (i, opening, left, right) in enumerate(line):
-        j = partner[k]
-        if j >= 0:
-            o, c = (line[k], line[j]) if opening else (line[j], line[k])
-            before, after = o[2], c[3]  # the languages outside the pair
-            if before is None or after is None or before == after:
-                lang = before or after or o[3]
-            else:
-                lang = o[3]  # the two sides disagree: what it quotes
-        else:  # alone: the language of what it opens or closes, else of the other side
+        lang = pair_lang[k]
+        if lang is _ALONE:  # the language of what it opens or closes, else of the other side
             lang = (right or left) if opening else (left or right)
         if lang == "zh":
             target = zh_open if opening else zh_close
@@ -657,16 +665,26 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     return "zh" if "\u4e00" <= found <= "\u9fff" or is_han(found) else langs(m.start())
 
 
-def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
+def _neighbour_and_lang(text: str, i: int, step: int, skipped: _Skip, langs: LangIndex) -> tuple[str, str | None]:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
-    skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
+    skipped (the other quotes are being decided too, so they cannot tell this one's direction), or ""
+    at the line's end; and ``_content_lang(text, i, step, langs)``, read from that character when it is a
+    letter or Han character (only spaces and quotes stand between: the nearest one), without the search."""
+    n = len(text)
     j = i + 2 * step  # (the character past the next one, without the walk: one space beside a quote)
-    if 0 <= j < len(text) and text[j] not in _SKIPPED and text[j - step] in _SKIPPED:
-        return "" if text[j] == "\n" else text[j]
-    j = skipped.next(i, step)
-    if not 0 <= j < len(text) or text[j] == "\n":
-        return ""
-    return text[j]
+    if not (0 <= j < n and text[j] not in _SKIPPED and text[j - step] in _SKIPPED):
+        j = skipped.next(i, step)
+        if not 0 <= j < n:
+            return "", _content_lang(text, i, step, langs)
+    c = text[j]
+    if c == "\n":
+        return "", _content_lang(text, i, step, langs)
+    if abs(j - i) < LOOK:  # (within the reach of the search)
+        if c in LATIN_CHARS:
+            return c, NAMES[langs.labels[j]]
+        if "\u4e00" <= c <= "\u9fff" or is_han(c):
+            return c, "zh"
+    return c, _content_lang(text, i, step, langs)
 
 
 class _Skip:
