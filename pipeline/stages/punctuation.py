@@ -597,36 +597,40 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
     return edits
 
 
-_ALONE = object()  # (a quote without a partner: no language of a pair)
-
-
 def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    pair_lang = [_ALONE] * len(line)  # index in ``line`` -> the language of its pair
-    pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for k, c in enumerate(line):
-        if c[1]:
-            pending.append(k)
-        elif pending:
-            o = pending.pop()
-            before, after = line[o][2], c[3]  # the languages outside the pair
-            if before is None or after is None or before == after:
-                lang = before or after or line[o][3]
-            else:
-                lang = line[o][3]  # the two sides disagree: what it quotes
-            pair_lang[o] = pair_lang[k] = lang
+    """The edits of the quotes of one line (``quote_edits``), pair by pair as they close, then those left
+    without a partner (not in the order of the text: ``Document.apply`` sorts them)."""
     edits = []
-    for k, (i, opening, left, right) in enumerate(line):
-        lang = pair_lang[k]
-        if lang is _ALONE:  # the language of what it opens or closes, else of the other side
-            lang = (right or left) if opening else (left or right)
-        if lang == "zh":
-            target = zh_open if opening else zh_close
-        elif lang == "en":
-            target = en
-        else:
+    pending: list[tuple] = []  # quotes nest: “... the "Opinions" of ...”
+    alone: list[tuple] = []
+    for q in line:
+        if q[1]:
+            pending.append(q)
             continue
-        if target != text[i]:
+        if not pending:
+            alone.append(q)
+            continue
+        o = pending.pop()
+        before, after = o[2], q[3]  # the languages outside the pair
+        if before is None or after is None or before == after:
+            lang = before or after or o[3]
+        else:
+            lang = o[3]  # the two sides disagree: what it quotes
+        if lang == "zh":
+            if text[o[0]] != zh_open:
+                edits.append(Edit(o[0], o[0] + 1, zh_open, "quotes"))
+            if text[q[0]] != zh_close:
+                edits.append(Edit(q[0], q[0] + 1, zh_close, "quotes"))
+        elif lang == "en":
+            if text[o[0]] != en:
+                edits.append(Edit(o[0], o[0] + 1, en, "quotes"))
+            if text[q[0]] != en:
+                edits.append(Edit(q[0], q[0] + 1, en, "quotes"))
+    for i, opening, left, right in pending + alone:
+        lang = (right or left) if opening else (left or right)  # what it opens or closes, else the other side
+        target = (zh_open if opening else zh_close) if lang == "zh" else en if lang == "en" else None
+        if target is not None and target != text[i]:
             edits.append(Edit(i, i + 1, target, "quotes"))
     return edits
 
