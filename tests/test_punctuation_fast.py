@@ -6,7 +6,7 @@ and on generated text with any language labels (an ASCII letter may be in a Chin
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Segment
@@ -66,10 +66,20 @@ def plain_width_edits(text: str, langs: LangIndex, keep: set[int]) -> list:
     return edits
 
 
+def in_a_word(text: str, i: int) -> bool:
+    """An apostrophe between two ASCII letters: the scan leaves it out."""
+    return text[i] == "'" and 0 < i < len(text) - 1 and (text[i - 1] + text[i + 1]).isascii() \
+        and (text[i - 1] + text[i + 1]).isalpha()
+
+
 def assert_same_decisions(text: str, segments: list[Segment]) -> None:
     langs = LangIndex(segments, len(text))
     found = SCAN(text)
-    assert (found.quotes, found.brackets) == every_quote_and_bracket(text)
+    every_quote, every_bracket = every_quote_and_bracket(text)
+    assert found.brackets == every_bracket
+    assert found.quotes == [[i for i in at if not in_a_word(text, i)] for at in every_quote]
+    for (zo, zc, en, _also), scanned, every in zip(CONV.quotes, found.quotes, every_quote):
+        assert P.quote_edits(text, langs, scanned, zo, zc, en) == P.quote_edits(text, langs, every, zo, zc, en)
     zh_runs = [(s.start, s.end) for s in segments if s.lang == "zh"]
     marks = SCAN.marks(text, found, zh_runs)
     assert set(marks) <= set(plain_positions(FINDER, text)) and marks == sorted(marks)
@@ -103,6 +113,11 @@ def test_the_scan_on_the_runs_the_pipeline_finds():
     every = plain_positions(FINDER, doc.text)
     assert 0 < len(found.marks) < len(every) * 0.7  # the scan leaves out a real share of them
     assert_same_decisions(doc.text, doc.segments)
+
+
+def test_an_apostrophe_in_a_word_is_left_out_of_the_scan():
+    text = "the Party's work, 'quoted' and it' s"
+    assert SCAN(text).quotes[1] == [i for i, c in enumerate(text) if c == "'" and i != text.index("'s")]
 
 
 def test_no_letter_is_a_digit_nor_a_han_character():
@@ -147,13 +162,15 @@ def plain_neighbour(text: str, i: int, step: int) -> str:
 @given(mixed_text, st.lists(st.integers(min_value=0, max_value=400), max_size=8),
        st.lists(st.sampled_from(LANGS), min_size=1, max_size=3))
 def test_the_quick_looks_at_a_quote_s_neighbours_answer_as_the_searches(text, cuts, langs):
-    """``_content_lang`` and ``_neighbour`` look one and two characters away before they search."""
+    """``_content_lang`` and ``_neighbour_and_lang`` look one and two characters away before they search;
+    the second reads the language from the neighbour it found when it can."""
     index = LangIndex(runs(text, cuts, langs) if text else [], len(text))
     skipped = P._Skip(text, P._SKIPPED.__contains__)
     for i in range(len(text)):
         for step in (-1, +1):
             assert P._content_lang(text, i, step, index) == plain_content_lang(text, i, step, index), (i, step)
-            assert P._neighbour(text, i, step, skipped) == plain_neighbour(text, i, step), (i, step)
+            assert P._neighbour_and_lang(text, i, step, skipped, index) == (
+                plain_neighbour(text, i, step), plain_content_lang(text, i, step, index)), (i, step)
 
 
 DOUBLED = P._doubled_pattern(CONV)
@@ -228,3 +245,26 @@ def test_a_marker_on_a_line_with_a_doubled_mark_is_found_again():
     applied = doc.apply("punctuation", P.doubled_edits(text, DOUBLED, markers))
     assert applied == 1 and doc.text == "序\n1、工作。好\n2、学习"
     assert P.moved_markers(markers, doc.changes[-1:], doc.text, HEADING) == {3, 10}
+
+
+def plain_clause_first_content(text: str, k: int) -> int:
+    """The first letter or Han character of the clause of ``k``, the clause's start walked back to one
+    character at a time (a line break, or a clause mark that is no separator inside a number)."""
+    start = k
+    while start > max(0, k - P.LOOK) and not (text[start - 1] == "\n" or P._is_boundary(text, start - 1)):
+        start -= 1
+    return next(j for j in range(start, k + 1) if P.is_han(text[j]) or P.is_latin(text[j]))
+
+
+clauses = st.lists(st.sampled_from(list("中a 1,，。.\n、;") + ["1,000", "3.5", "Focus", "目标", "\u3000", "〇"]),
+                   max_size=40).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.one_of(mixed_text, clauses))
+@example("中1,中 Focus")  # a mark after a digit ends the clause unless a digit follows it
+@example("目标 1,000。 ,Focus")
+def test_a_clause_s_first_content_as_walked_back(text):
+    for k, c in enumerate(text):
+        if P.is_han(c) or P.is_latin(c):
+            assert P._clause_first_content(text, k) == plain_clause_first_content(text, k), k

@@ -139,7 +139,7 @@ class Scanner:
     about half of the marks: an ASCII mark after an ASCII letter (``word,``; unless the letter is in a
     Chinese run: ``marks`` adds those) and a full-width one between two common Han characters
     (``中，中``); ``width_edits`` skips the same ones (``mark_finder`` gives every mark, for the tests
-    that compare the two)."""
+    that compare the two). Of the quotes it leaves out an apostrophe in a word (``Party's``)."""
 
     def __init__(self, conv: Conventions):
         ascii_marks = "".join(conv.en_to_zh)  # the marks ``width_edits`` settles by the letter before
@@ -148,9 +148,16 @@ class Scanner:
         self.bracket_chars = ["".join(b) for b in conv.brackets]
         self.mark_chars = frozenset(ascii_marks + other_marks)
         kept = "".join(self.quote_chars + self.bracket_chars)
+        # An apostrophe between two ASCII letters (``Party's``) is settled too: ``quote_edits`` leaves
+        # ``'`` in a word as it is (when ``'`` is the English form of one quote convention and nothing else).
+        apostrophe = "'" if kept.count("'") == 1 and "'" in [q[2] for q in conv.quotes] else ""
+        kept = kept.replace(apostrophe, "") if apostrophe else kept
         cases = []
         if kept:
             cases.append(f"(?<=[{re.escape(kept)}])")
+        if apostrophe:
+            cases.append("(?<=')(?:(?<![A-Za-z].)|(?![A-Za-z]))")
+        kept += apostrophe
         if ascii_marks:
             cases.append(f"(?<=[{re.escape(ascii_marks)}])(?<![A-Za-z].)")
         if other_marks:
@@ -456,21 +463,23 @@ def _ends_chinese_sentence(text: str, i: int) -> bool:
 def mark_lang(text: str, i: int, langs: LangIndex) -> str | None:
     """The language of the clause that the mark at ``i`` ends (see the module docstring)."""
     # (Called for a third of the marks: the tests of ``is_latin`` and ``is_han`` are spelled out, the
-    # common Han characters first, as a call costs as much as the test.)
+    # common Han characters first, as a call costs as much as the test; so is ``langs``.)
+    labels = langs.labels
     before = text[i - 1] if i else "\n"
     if before in LATIN_CHARS:  # most marks follow a word: the quick answers first
-        return langs(i - 1)
+        return NAMES[labels[i - 1]]
     k = i - 1 if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_before(text, i)
     if k < 0:
         return _content_lang(text, i, +1, langs)
     if text[k] in LATIN_CHARS:
-        return langs(k)
+        return NAMES[labels[k]]
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if "\u4e00" <= nxt <= "\u9fff" or is_han(nxt):
         return "zh"
-    if _content_lang(text, i, +1, langs) == "en":
+    # (``目标,Focus``: the letter after the mark is read without the call.)
+    if (NAMES[labels[i + 1]] if nxt in LATIN_CHARS else _content_lang(text, i, +1, langs)) == "en":
         first = _clause_first_content(text, k)
-        if text[first] in LATIN_CHARS and langs(first) == "en":
+        if text[first] in LATIN_CHARS and NAMES[labels[first]] == "en":
             return "en"  # a Chinese name at the end of an English clause that goes on in English
     return "zh"
 
@@ -501,15 +510,20 @@ def _clause_first_content(text: str, k: int) -> int:
     """The first letter or Han character of the clause (within its line) of the content at ``k``."""
     stop, end = max(0, k - LOOK), k
     start = stop
+    last = len(text) - 1
     while True:
         m = _STOP_BEFORE.search(text, stop, end)
         if m is None:
             break
         j = m.start()
-        if text[j] == "\n" or _is_boundary(text, j):
+        # (``_is_boundary`` spelled out: a line break, or a mark not inside a number)
+        if text[j] == "\n" or not (0 < j < last and text[j - 1].isdigit() and text[j + 1].isdigit()):
             start = j + 1
             break
         end = j
+    c = text[start]  # most clauses start with their first word: no search
+    if c in LATIN_CHARS or "\u4e00" <= c <= "\u9fff":
+        return start
     return _CONTENT.search(text, start, k + 1).start()
 
 
@@ -547,18 +561,26 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
         after = text[i + 1] if i + 1 < n else "\n"
         if en == "'" and before in LATIN_CHARS and after in LATIN_CHARS:
             # An apostrophe: English in English words (Party’s -> Party's), left alone elsewhere.
-            if langs(i - 1) == "en" and text[i] != en:
+            if NAMES[labels[i - 1]] == "en" and text[i] != en:
                 edits.append(Edit(i, i + 1, en, "quotes"))
             continue
-        # The neighbours, spaces and quotes skipped (most often the characters next to it).
-        prev = _neighbour(text, i, -1, skipped) if before in _SKIPPED else ("" if before == "\n" else before)
-        nxt = _neighbour(text, i, +1, skipped) if after in _SKIPPED else ("" if after == "\n" else after)
+        # The neighbours, spaces and quotes skipped (most often the characters next to it), and the
+        # languages on either side (``_content_lang``; it looks at the neighbour first: the rarer Han
+        # outside the common block too).
+        if before in _SKIPPED:
+            prev, left = _neighbour_and_lang(text, i, -1, skipped, langs)
+        else:
+            prev = "" if before == "\n" else before
+            left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
+                else "zh" if "\u4e00" <= before <= "\u9fff" else _content_lang(text, i, -1, langs)
+        if after in _SKIPPED:
+            nxt, right = _neighbour_and_lang(text, i, +1, skipped, langs)
+        else:
+            nxt = "" if after == "\n" else after
+            right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
+                else "zh" if "\u4e00" <= after <= "\u9fff" else _content_lang(text, i, +1, langs)
         # In English text (and only there: spaces around Chinese quotes are removed later) a space on
         # one side tells the direction.
-        left = NAMES[labels[i - 1]] if before in LATIN_CHARS \
-            else "zh" if "\u4e00" <= before <= "\u9fff" or is_han(before) else _content_lang(text, i, -1, langs)
-        right = NAMES[labels[i + 1]] if after in LATIN_CHARS \
-            else "zh" if "\u4e00" <= after <= "\u9fff" or is_han(after) else _content_lang(text, i, +1, langs)
         english = left in _ENGLISH_OR_NONE and right in _ENGLISH_OR_NONE
         if prev == "" or prev in OPEN_CONTEXT:
             opening = True
@@ -577,33 +599,38 @@ def quote_edits(text: str, langs: LangIndex, quotes: Iterable[int], zh_open: str
 
 def _quote_forms(text: str, line: list[tuple[int, bool, str | None, str | None]], zh_open: str, zh_close: str,
                  en: str) -> list[Edit]:
-    partner = [-1] * len(line)  # index in ``line`` -> index of its partner
-    pending: list[int] = []  # quotes nest: “... the "Opinions" of ...”
-    for k, q in enumerate(line):
-        if q[1]:
-            pending.append(k)
-        elif pending:
-            o = pending.pop()
-            partner[o], partner[k] = k, o
+    """The edits of the quotes of one line (``quote_edits``), pair by pair as they close, then those left
+    without a partner (not in the order of the text: ``Document.apply`` sorts them)."""
     edits = []
-    for k, (i, opening, left, right) in enumerate(line):
-        j = partner[k]
-        if j >= 0:
-            o, c = (line[k], line[j]) if opening else (line[j], line[k])
-            before, after = o[2], c[3]  # the languages outside the pair
-            if before is None or after is None or before == after:
-                lang = before or after or o[3]
-            else:
-                lang = o[3]  # the two sides disagree: what it quotes
-        else:  # alone: the language of what it opens or closes, else of the other side
-            lang = (right or left) if opening else (left or right)
-        if lang == "zh":
-            target = zh_open if opening else zh_close
-        elif lang == "en":
-            target = en
-        else:
+    pending: list[tuple] = []  # quotes nest: “... the "Opinions" of ...”
+    alone: list[tuple] = []
+    for q in line:
+        if q[1]:
+            pending.append(q)
             continue
-        if target != text[i]:
+        if not pending:
+            alone.append(q)
+            continue
+        o = pending.pop()
+        before, after = o[2], q[3]  # the languages outside the pair
+        if before is None or after is None or before == after:
+            lang = before or after or o[3]
+        else:
+            lang = o[3]  # the two sides disagree: what it quotes
+        if lang == "zh":
+            if text[o[0]] != zh_open:
+                edits.append(Edit(o[0], o[0] + 1, zh_open, "quotes"))
+            if text[q[0]] != zh_close:
+                edits.append(Edit(q[0], q[0] + 1, zh_close, "quotes"))
+        elif lang == "en":
+            if text[o[0]] != en:
+                edits.append(Edit(o[0], o[0] + 1, en, "quotes"))
+            if text[q[0]] != en:
+                edits.append(Edit(q[0], q[0] + 1, en, "quotes"))
+    for i, opening, left, right in pending + alone:
+        lang = (right or left) if opening else (left or right)  # what it opens or closes, else the other side
+        target = (zh_open if opening else zh_close) if lang == "zh" else en if lang == "en" else None
+        if target is not None and target != text[i]:
             edits.append(Edit(i, i + 1, target, "quotes"))
     return edits
 
@@ -612,23 +639,24 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     """The language of the nearest letter or Han character before or after ``i`` on its line. Digits do
     not count: the runs give them to a side by the quotes and brackets around them."""
     n = len(text)
+    labels = langs.labels  # (``langs`` without the call: the runs cover the text)
     j = i + step
     c = text[j] if 0 <= j < n else "\n"  # most quotes touch a word: the quick answer first
     if c in LATIN_CHARS:
-        return langs(j)
-    if "\u4e00" <= c <= "\u9fff" or is_han(c):
-        return "zh"
+        return NAMES[labels[j]]
     if c == "\n":
         return None  # (also before the start or past the end of the text: nothing on that side)
+    if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):  # (no Han below U+2E80: no call)
+        return "zh"
     j += step  # the next most frequent: a space between (``word "``, ``“ 中``)
     if 0 <= j < n:
         c = text[j]
         if c in LATIN_CHARS:
-            return langs(j)
-        if "\u4e00" <= c <= "\u9fff" or is_han(c):
-            return "zh"
+            return NAMES[labels[j]]
         if c == "\n":
             return None
+        if c >= "\u2e80" and ("\u4e00" <= c <= "\u9fff" or is_han(c)):
+            return "zh"
     if step > 0:
         m = _CONTENT_OR_BREAK.search(text, i + 1, min(len(text), i + LOOK))
     else:
@@ -641,16 +669,26 @@ def _content_lang(text: str, i: int, step: int, langs: LangIndex) -> str | None:
     return "zh" if "\u4e00" <= found <= "\u9fff" or is_han(found) else langs(m.start())
 
 
-def _neighbour(text: str, i: int, step: int, skipped: _Skip) -> str:
+def _neighbour_and_lang(text: str, i: int, step: int, skipped: _Skip, langs: LangIndex) -> tuple[str, str | None]:
     """The nearest character before (step -1) or after (+1) ``i`` on its line, spaces and quotes
-    skipped: the other quotes are being decided too, so they cannot tell this one's direction."""
+    skipped (the other quotes are being decided too, so they cannot tell this one's direction), or ""
+    at the line's end; and ``_content_lang(text, i, step, langs)``, read from that character when it is a
+    letter or Han character (only spaces and quotes stand between: the nearest one), without the search."""
+    n = len(text)
     j = i + 2 * step  # (the character past the next one, without the walk: one space beside a quote)
-    if 0 <= j < len(text) and text[j] not in _SKIPPED and text[j - step] in _SKIPPED:
-        return "" if text[j] == "\n" else text[j]
-    j = skipped.next(i, step)
-    if not 0 <= j < len(text) or text[j] == "\n":
-        return ""
-    return text[j]
+    if not (0 <= j < n and text[j] not in _SKIPPED and text[j - step] in _SKIPPED):
+        j = skipped.next(i, step)
+        if not 0 <= j < n:
+            return "", _content_lang(text, i, step, langs)
+    c = text[j]
+    if c == "\n":
+        return "", _content_lang(text, i, step, langs)
+    if abs(j - i) < LOOK:  # (within the reach of the search)
+        if c in LATIN_CHARS:
+            return c, NAMES[langs.labels[j]]
+        if "\u4e00" <= c <= "\u9fff" or is_han(c):
+            return c, "zh"
+    return c, _content_lang(text, i, step, langs)
 
 
 class _Skip:
