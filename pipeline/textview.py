@@ -43,8 +43,17 @@ def normalize_char(ch: str) -> str:
     return "" if _is_invisible(ch) else unicodedata.normalize("NFKC", ch).lower()
 
 
+# The invisible characters that ``str.isprintable`` calls printable (it calls no Cf or Cc one so).
+_PRINTABLE_INVISIBLE = frozenset(chr(cp) for cp in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))
+                                 ) | frozenset("\u115f\u1160\u3164\uffa0")
+
+
 def vanishes(ch: str) -> bool:
-    """``normalize_char(ch) == ""`` without normalizing (NFKC and lower-casing never empty a character)."""
+    """``normalize_char(ch) == ""`` without normalizing (NFKC and lower-casing never empty a character).
+    A printable character is let through on one C test: the detector asks of both neighbours of every
+    span it finds."""
+    if ch.isprintable() and ch not in _PRINTABLE_INVISIBLE:
+        return False
     return _is_invisible(ch)
 
 
@@ -109,6 +118,8 @@ class NormalizedView:
         k = bisect_right(self._drop_at, pos) - 1
         if k >= 0:
             pos += self._drop_total[k]
+        if not self._view_after:  # (the common case: NFKC changed no length, nothing vanished)
+            return pos
         k = bisect_right(self._expansions, (pos, float("inf"))) - 1
         if k >= 0 and self._expansions[k][0] <= pos < self._expansions[k][1]:
             return self._expansions[k][2]

@@ -250,6 +250,22 @@ def test_sentences_found_by_blocks_are_those_of_the_whole_line(text, block):
             assert scan.sentence(pos) == _plain_sentence(view, pos), (pos, view)
 
 
+@pytest.mark.parametrize("text", ["a?b!c", "a!b?c?!d", "?!?!?!x", "..a. b.... 。。c。.”!)", "5。6 a.b..."])
+def test_the_sentence_ends_of_a_stretch_on_examples(text):
+    test_the_sentence_ends_of_a_stretch_are_those_of_the_pattern_s_scan.hypothesis.inner_test(text, 0, 60)
+
+
+@given(st.one_of(_MARKS_TEXT, _second_look_text), st.integers(0, 60), st.integers(0, 60))
+def test_the_sentence_ends_of_a_stretch_are_those_of_the_pattern_s_scan(text, a, b):
+    """``_LineSentences._ends_in`` (the marks found by ``str.find``, of a run only the first) against the
+    pattern's own scan of ``[a, b)``."""
+    s = spam_module._view(normalized_view(text)).text
+    a, b = sorted((min(a, len(s)), min(b, len(s))))
+    line = spam_module._LineSentences(s, 0, len(s))
+    assert line._ends_in(a, b) == [m.end() for m in spam_module._SENTENCE_MARK.finditer(s, a, b)
+                                   if m.end() < len(s) and spam_module._ends_sentence(s, m.start(), m.end(1))]
+
+
 def _plain_against(scan, start):
     """``_Scan.against_for`` as first written (computed for every span)."""
     ss, se = scan.sentence(start)

@@ -73,6 +73,7 @@ def test_the_fast_view_is_the_scanned_view(text):
 
 
 def test_a_character_vanishes_exactly_when_its_view_is_empty():
-    for cp in [*range(0x3000), *range(0xFE00, 0x10000), *range(0xE0000, 0xE0200), 0x1D400, 0x1F100]:
+    """Every code point (``vanishes`` lets a printable one through on one test, ``normalize_char`` does not)."""
+    for cp in range(0x110000):
         ch = chr(cp)
         assert textview.vanishes(ch) == (normalize_char(ch) == ""), hex(cp)
