@@ -16,7 +16,8 @@ from typing import BinaryIO, Callable, TextIO
 from .document import Document
 from .files import (STDIN, Job, OutputError, UsageError, atomic_writer, checked_output, describe_os_error,
                     open_regular, output_path, shown, write_atomic)
-from .outcome import Outcome, Settings
+from .manifest import write_report_copy
+from .outcome import Outcome, Settings, iter_report
 from .redact import redact
 from .registry import whole_document_stages
 from .rules import ConfigError
@@ -43,14 +44,16 @@ class InputError(Exception):
 def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: str | None = None,
             check: bool = False, in_place: bool = False, data: bytes | None = None,
             report: bool = True, stream_above: int | None = None, chunk_size: int = 1 << 20,
-            spill_dir: str | None = None, sink: BinaryIO | None = None) -> Outcome:
+            spill_dir: str | None = None, report_copies: str | None = None,
+            sink: BinaryIO | None = None) -> Outcome:
     """Clean one input. Writes to ``out_dir`` (or back to the input with ``in_place``), else to ``sink``,
     else returns the output in ``Outcome.output``. With ``check``, nothing is written and findings are
     listed. ``data``: the input's bytes, when the caller has read them (else the file is read here).
 
     Never raises for a bad input, a failed write or a bug met on one file: the ``Outcome`` says what
     went wrong in one line (secrets removed), and the batch goes on with the next file. A failed write
-    leaves the previous output as it was (outputs are replaced atomically)."""
+    leaves the previous output as it was (outputs are replaced atomically). ``report_copies``: the folder
+    where the manifest keeps each written file's report line (``manifest.write_report_copy``)."""
     out = Outcome(job.source)
     try:
         _process(pipeline, job, out, out_dir=out_dir, fmt=fmt, check=check, in_place=in_place, data=data,
@@ -66,6 +69,11 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
     if not out.ok:
         out.error = redact(" ".join(out.error.split()))  # one line, no secret
         out.output = None
+    elif report_copies is not None and out.written and not out.incomplete and (out.report or out.report_file):
+        try:
+            out.report_copy = write_report_copy(Path(report_copies), job.rel, iter_report(out))
+        except OSError:
+            pass  # the process collecting the results writes it, and says so if it cannot either
     return out
 
 
@@ -85,10 +93,10 @@ def _process(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, fmt, check,
     doc = pipeline.clean_bytes(data, source=job.source, format=doc_format)
     out.warnings = document_warnings(doc, len(data))
     out.incomplete = translation_problem(doc)
-    if report:
-        out.report = report_line(doc, job.source)  # a name that is not UTF-8 as \udcXX escapes
-    out.changes = len(doc.changes)
     out.stats = document_stats(doc)
+    if report:
+        out.report = report_line(doc, job.source, out.stats)  # a name that is not UTF-8 as \udcXX escapes
+    out.changes = len(doc.changes)
     out.spam_removed = spam_removed(doc.changes)
     if check:
         found = findings(doc, pipeline.options.expect)

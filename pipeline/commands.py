@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .outcome import Outcome, Settings, discard_spills, iter_findings, iter_report
 from .engines import default_jobs, run_dask, run_here, run_pool
 from .files import STDIN, Job, UsageError, describe_os_error, discover, publish, remove_quietly, shown
-from .manifest import Manifest, config_hash, hash_file
+from .manifest import Manifest, config_hash, hash_file, reports_folder
 from .options import Options, find_config, load_config, options_from_mapping, parse_size
 from .redact import redact
 from .rules import ConfigError
@@ -120,7 +120,8 @@ def plan(req: Request, *, check: bool) -> Plan:
     spill_dir = str(report.parent) if report else (str(out_dir) if out_dir else None)
     settings = Settings(out_dir=out_dir, fmt=options.format, check=check, in_place=in_place,
                         report=report is not None, stream_above=parse_size(options.stream_above),
-                        chunk_size=parse_size(options.chunk_size), spill_dir=spill_dir)
+                        chunk_size=parse_size(options.chunk_size), spill_dir=spill_dir,
+                        report_copies=str(reports_folder(out_dir)) if report and out_dir and not check else None)
     workers = options.jobs or default_jobs()
     return Plan(options, jobs, problems, settings, out_dir, report, workers)
 
@@ -248,7 +249,8 @@ def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcom
     try:
         if outcome.ok and outcome.written and not outcome.incomplete:
             manifest.record(job.rel, input_hash, config, outcome.written,
-                            iter_report(outcome) if (outcome.report or outcome.report_file) else None)
+                            iter_report(outcome) if (outcome.report or outcome.report_file) else None,
+                            copy=outcome.report_copy)
         else:
             manifest.forget(job.rel)
     except (OSError, ValueError) as exc:

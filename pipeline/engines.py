@@ -243,7 +243,7 @@ def _contents_settings(settings: Settings) -> Settings:
     """Workers without our disks: they return the output instead of writing it, and never stream."""
     from dataclasses import replace
 
-    return replace(settings, out_dir=None, in_place=False, stream_above=None)
+    return replace(settings, out_dir=None, in_place=False, stream_above=None, report_copies=None)
 
 
 def _write_back(outcome: Outcome, job: Job, settings: Settings) -> Outcome:

@@ -87,6 +87,21 @@ def config_hash(options: Options) -> str:
     return h.hexdigest()
 
 
+def reports_folder(out_dir: Path) -> Path:
+    """Where the manifest keeps a copy of each file's report line (for the report of a later run that
+    skips the file)."""
+    return Path(out_dir) / FOLDER / "reports"
+
+
+def write_report_copy(folder: Path, rel: str, report: Iterable[str]) -> tuple[str, int]:
+    """Keep a copy of the report line of the input ``rel``: its file name and size in bytes."""
+    # (a file name that is not UTF-8 is kept by Python as lone surrogates: its own bytes)
+    name = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + ".json"
+    # A copy kept for later runs, not the only one: no fsync (the size is checked before use).
+    # Written as it is read: a large file's report line can be larger than memory allows.
+    return name, write_atomic_chunks(Path(folder) / name, report)
+
+
 class Manifest:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
@@ -119,18 +134,19 @@ class Manifest:
         return e
 
     def report_path(self, entry: dict) -> Path:
-        return self.folder / "reports" / entry["report"]
+        return reports_folder(self.out_dir) / entry["report"]
 
-    def record(self, rel: str, input_hash: str, config: str, written: str, report: Iterable[str] | None) -> None:
+    def record(self, rel: str, input_hash: str, config: str, written: str, report: Iterable[str] | None,
+               copy: tuple[str, int] | None = None) -> None:
+        """``copy``: the report's copy as ``write_report_copy`` wrote it already (a worker process does,
+        so that the process collecting the results does not write every copy itself); else it is
+        written here from ``report``."""
         entry = {"input": input_hash, "config": config,
                  "output": Path(os.path.relpath(written, self.out_dir)).as_posix()}
-        if report is not None:
-            # (a file name that is not UTF-8 is kept by Python as lone surrogates: its own bytes)
-            name = hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest() + ".json"
-            entry["report"] = name
-            # A copy kept for later runs, not the only one: no fsync (the size is checked before use).
-            # Written as it is read: a large file's report line can be larger than memory allows.
-            entry["report_bytes"] = write_atomic_chunks(self.report_path(entry), report)
+        if copy is None and report is not None:
+            copy = write_report_copy(reports_folder(self.out_dir), rel, report)
+        if copy is not None:
+            entry["report"], entry["report_bytes"] = copy
         self.entries[rel] = entry
         self.dirty = True
         if time.monotonic() - self.saved_at > SAVE_EVERY:

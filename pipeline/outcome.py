@@ -37,6 +37,8 @@ class Outcome:
     # Written, but not all that was asked (translation stopped part way): counts as failed, exit 3, and
     # is not recorded as done, so that the next run does it again.
     incomplete: str = ""
+    # The copy of the report line kept for the manifest (file name, bytes), when the worker wrote it.
+    report_copy: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class Settings:
     stream_above: int | None = None  # bytes; larger files are cleaned piece by piece. None: never
     chunk_size: int = 1 << 20  # characters per piece
     spill_dir: str | None = None  # where large files' reports wait to be copied (default: temp folder)
+    # Where the manifest keeps report copies (manifest.reports_folder): each worker writes the copies of
+    # the files it cleaned, not the one process that collects the results (serial work of a batch).
+    report_copies: str | None = None
 
     def kwargs(self) -> dict:
         return asdict(self)

@@ -11,19 +11,20 @@ import regex
 from .document import LANGS, Document
 
 
-def report_object(doc: Document, input_name: str) -> dict:
-    """The contract's report object, plus per-document ``stats``."""
+def report_object(doc: Document, input_name: str, stats: dict | None = None) -> dict:
+    """The contract's report object, plus per-document ``stats`` (``document_stats``, when the caller
+    has them already)."""
     return {
         "input": input_name,
         "changes": [c.to_dict() for c in doc.changes],
         "flags": [f.to_dict() for f in doc.flags],
         "segments": [s.to_dict() for s in doc.segments],
-        "stats": document_stats(doc),
+        "stats": document_stats(doc) if stats is None else stats,
     }
 
 
-def report_line(doc: Document, input_name: str) -> str:
-    return json_value(report_object(doc, input_name)) + "\n"
+def report_line(doc: Document, input_name: str, stats: dict | None = None) -> str:
+    return json_value(report_object(doc, input_name, stats)) + "\n"
 
 
 # Valid in JSON, but line breaks for readers that split lines the Unicode way (Python's ``splitlines``,

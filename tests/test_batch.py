@@ -96,6 +96,51 @@ def test_a_rerun_skips_what_is_unchanged_and_reports_the_same(corpus, tmp_path):
     assert "8 cleaned" in run(corpus, output=out, report=rep)[2]  # and back
 
 
+def test_the_worker_that_cleans_a_file_keeps_its_report_copy_for_the_manifest(corpus, tmp_path):
+    from pipeline.batch import process
+    from pipeline.files import Job
+    from pipeline.manifest import reports_folder
+    from pipeline.runner import Pipeline
+
+    out, copies = tmp_path / "out", reports_folder(tmp_path / "out")
+    source = corpus / "a" / "doc1.txt"
+    outcome = process(Pipeline(), Job(str(source), "a/doc1.txt"), out_dir=out, report_copies=str(copies))
+    name, size = outcome.report_copy
+    assert (copies / name).read_text(encoding="utf-8") == outcome.report and size == len(outcome.report.encode())
+    # Nothing is kept for a file that was not written (it failed, or a check writes nothing).
+    assert process(Pipeline(), Job(str(corpus / "a" / "broken.txt"), "a/broken.txt"), out_dir=out,
+                   report_copies=str(copies)).report_copy is None
+    assert process(Pipeline(), Job(str(source), "a/doc1.txt"), check=True, report_copies=str(copies)).report_copy is None
+
+    # The manifest of a batch points at the copies the workers wrote; a rerun reports from them.
+    rep = tmp_path / "r.jsonl"
+    assert run(corpus, output=out, report=rep, jobs=2)[0] == 3
+    manifest = Manifest.load(out)
+    assert len(manifest.entries) == 8
+    for rel, entry in manifest.entries.items():
+        assert manifest.report_path(entry).stat().st_size == entry["report_bytes"] > 0
+    assert sorted(p.name for p in copies.iterdir()) == sorted(e["report"] for e in manifest.entries.values())
+    first = rep.read_bytes()
+    assert "8 skipped" in run(corpus, output=out, report=rep, jobs=2)[2]
+    assert rep.read_bytes() == first
+
+
+def test_a_report_copy_the_worker_cannot_write_is_written_by_the_collecting_process(corpus, tmp_path, monkeypatch):
+    import pipeline.batch
+
+    def refuse(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pipeline.batch, "write_report_copy", refuse)
+    out, rep = tmp_path / "out", tmp_path / "r.jsonl"
+    assert run(corpus, output=out, report=rep, jobs=1)[0] == 3
+    manifest = Manifest.load(out)
+    assert len(manifest.entries) == 8
+    for entry in manifest.entries.values():
+        assert manifest.report_path(entry).stat().st_size == entry["report_bytes"] > 0
+    assert "8 skipped" in run(corpus, output=out, report=rep)[2]
+
+
 def test_a_rerun_with_nothing_to_clean_sets_up_no_stage_and_bad_rules_still_stop_a_run(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
