@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -42,7 +41,7 @@ from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 from .rulepatterns import BoundedPattern, check_pattern, required_literals
 from .rules import ConfigError, entry_name, read_toml, require, rule_files
 from .textview import NormalizedView, dropping, normalize_char, normalized_view, sources, vanishes
-from .translation.cache import cache_dir
+from .translation.cache import kept_json
 
 ROLES = ("anchor", "attach", "promo", "against", "neutral")
 SIGNAL_KEYS = {"name", "family", "role", "weight", "words", "pattern", "note"}
@@ -1167,24 +1166,17 @@ def traditional_spellings(words: list[str]) -> dict[str, list[str]]:
     if not chinese:
         return {}
     key = hashlib.sha256(json.dumps([opencc.__version__, TRADITIONAL, chinese]).encode("utf-8")).hexdigest()
-    path = cache_dir() / "spam" / f"traditional-{key[:32]}.json"
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if sorted(stored) == chinese and all(isinstance(v, list) and len(v) == len(TRADITIONAL)
-                                             and all(isinstance(f, str) for f in v) for v in stored.values()):
-            return stored
-    except (OSError, ValueError, TypeError):
-        pass
-    converters = [opencc.OpenCC(config) for config in TRADITIONAL]
-    spellings = {w: [c.convert(w) for c in converters] for w in chinese}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f"{path.name}.{os.getpid()}.part")
-        part.write_text(json.dumps(spellings, ensure_ascii=False), encoding="utf-8")
-        os.replace(part, path)  # whole or not at all, also when two workers write it at once
-    except OSError:
-        pass
-    return spellings
+
+    def build() -> dict[str, list[str]]:
+        converters = [opencc.OpenCC(config) for config in TRADITIONAL]
+        return {w: [c.convert(w) for c in converters] for w in chinese}
+
+    def valid(stored) -> bool:
+        return (isinstance(stored, dict) and sorted(stored) == chinese
+                and all(isinstance(v, list) and len(v) == len(TRADITIONAL) and all(isinstance(f, str) for f in v)
+                        for v in stored.values()))
+
+    return kept_json(f"spam/traditional-{key[:32]}.json", build, valid)
 
 
 def _view(base: NormalizedView) -> NormalizedView:

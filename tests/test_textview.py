@@ -77,3 +77,28 @@ def test_a_character_vanishes_exactly_when_its_view_is_empty():
     for cp in range(0x110000):
         ch = chr(cp)
         assert textview.vanishes(ch) == (normalize_char(ch) == ""), hex(cp)
+
+
+def test_the_tables_are_kept_in_the_cache_folder_and_read_back(private_cache, monkeypatch):
+    """``_tables`` reads what an earlier process worked out: the same scanner and characters as working
+    them out again; a damaged or unwritable copy only costs the time to work them out."""
+    scanner, mapping = textview._work_out_tables()
+    assert len(mapping) > 5000 and mapping["\u200b"] == "" and mapping["Ⅻ"] == "xii" and mapping["ﬁ"] == "fi"
+    textview._tables.cache_clear()
+    try:
+        assert textview._tables() == (re.compile(scanner), mapping)
+        (stored,) = (private_cache / "textview").iterdir()
+        textview._tables.cache_clear()
+        with monkeypatch.context() as m:  # read back, not worked out again
+            m.setattr(textview, "_work_out_tables", lambda: (_ for _ in ()).throw(AssertionError("worked out")))
+            assert textview._tables() == (re.compile(scanner), mapping)
+        stored.write_text('["[^a]+", {"x": 1}]', encoding="utf-8")  # damaged: made again
+        textview._tables.cache_clear()
+        assert textview._tables() == (re.compile(scanner), mapping)
+        blocked = private_cache.parent / "file"
+        blocked.write_text("", encoding="utf-8")
+        monkeypatch.setenv("DUET_CACHE_DIR", str(blocked / "cache"))  # under a file: nothing is written
+        textview._tables.cache_clear()
+        assert textview._tables() == (re.compile(scanner), mapping)
+    finally:
+        textview._tables.cache_clear()
