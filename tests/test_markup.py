@@ -578,3 +578,19 @@ def test_translation_units_are_those_of_the_last_round(openai_endpoint):
     assert [u.text for u in units] == ["第一句。"]
     assert all(doc.text[u.start:u.end] == u.text for u in units)
     assert "第一句。" in render(doc, "markdown", Pipeline(bilingual=True).options)
+
+
+def test_plain_text_never_loads_the_markdown_parser():
+    """markdown-it is imported with the first Markdown document, not at every start (a tenth of it)."""
+    import sys
+
+    code = ("import sys\n"
+            "from pipeline import Pipeline\n"
+            "p = Pipeline()\n"
+            "p.clean('正文,text 2023年。')\n"
+            "print('markdown_it' in sys.modules)\n"
+            "p.clean('# 标题\\n\\n正文 *x*', format='markdown')\n"
+            "print('markdown_it' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]

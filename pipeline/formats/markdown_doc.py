@@ -15,15 +15,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block.table import escapedSplit, getLine
-from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+# (markdown-it itself is imported when the first parser is made: a run over plain text never needs
+# it, and importing it was a tenth of every start.)
 
 from ..document import Block
 from . import Layout, Link, Span, bare_urls, chars_in, normalize, subtract
@@ -59,6 +59,10 @@ def default_parser() -> MarkdownIt:
 
 def make_parser() -> MarkdownIt:
     """The CommonMark parser with the extensions duet understands, instrumented to record offsets."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     # No `$` math next to digits or spaces: `$5 and $10` is money, not math.
@@ -102,6 +106,8 @@ def _counting_cells(fn):
     """The table rule, noting on each row (``tr_open.meta["cells"]``) how many cells its source line
     holds. The parser keeps as many cells as the header has, so a row whose first cell an edit empties
     (``x|索||.`` → ``|索||.``) reads the same tokens with its cells shifted: the count tells."""
+    from markdown_it.common.utils import mdTrim
+    from markdown_it.rules_block.table import escapedSplit, getLine
 
     def rule(state, start: int, end: int, silent: bool) -> bool:
         n = len(state.tokens)
@@ -109,15 +115,14 @@ def _counting_cells(fn):
         if ok and not silent:
             for t in state.tokens[n:]:
                 if t.type == "tr_open" and t.map:
-                    t.meta["cells"] = _cells(mdTrim(getLine(state, t.map[0])))
+                    t.meta["cells"] = _cells(escapedSplit(mdTrim(getLine(state, t.map[0]))))
         return ok
 
     return rule
 
 
-def _cells(line: str) -> int:
-    """The number of cells of a table row's source line, split as the table rule splits it."""
-    columns = escapedSplit(line)
+def _cells(columns: list[str]) -> int:
+    """The number of cells of a table row's source line, split (``columns``) as the table rule splits it."""
     return len(columns) - (columns[0] == "") - (len(columns) > 1 and columns[-1] == "")
 
 

@@ -54,7 +54,6 @@ _URL_WORDS = regex.compile(r"[^\p{L}\p{N}]+")
 
 
 def setup(options: Options) -> Callable[[Document], None]:
-    md = default_parser()
     signals = load_spam_signals(options)
     on = options.enabled
     flag_only = options.spam == "flag"
@@ -62,7 +61,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     def run(doc: Document) -> None:
         if doc.format not in FORMATS:
             return
-        layout = _parse(md, doc.format, doc.text)
+        layout = _parse(doc.format, doc.text)
         layout = remove_markup_spam(doc, layout)
         # The later stages edit the prose as the next cleaning will read it: after a removal here (the
         # line of a hidden element in Markdown becomes a paragraph) the page was read again.
@@ -80,7 +79,7 @@ def setup(options: Options) -> Callable[[Document], None]:
         while edits and not flag_only and rounds < _MAX_ROUNDS:
             # removing a whole element or link removes markup: this stage owns the markup
             doc.apply(NAME, edits, respect_protected=False)
-            layout = _parse(md, doc.format, doc.text)
+            layout = _parse(doc.format, doc.text)
             edits, flags, keep = markup_spam(doc.text, doc.format, layout, signals, on)
             rounds += 1
         for rule, start, end, message in flags:
@@ -95,8 +94,9 @@ def setup(options: Options) -> Callable[[Document], None]:
     return run
 
 
-def _parse(md, fmt: str, text: str) -> Layout:
-    return markdown_layout(md, text) if fmt == "markdown" else html_layout(text)
+def _parse(fmt: str, text: str) -> Layout:
+    # (The Markdown parser is made when the first Markdown document comes: plain text never needs it.)
+    return markdown_layout(default_parser(), text) if fmt == "markdown" else html_layout(text)
 
 
 def markup_spam(text: str, fmt: str, layout: Layout, signals: Signals,

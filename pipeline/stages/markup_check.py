@@ -47,14 +47,13 @@ class Parsed(NamedTuple):
 
 
 def setup(options: Options) -> Callable[[Document], None]:
-    md = default_parser()
     on = options.enabled("markup-changed")
 
     def run(doc: Document) -> None:
         parsed = doc.stats.pop(PARSED, None)
         if parsed is None or len(doc.changes) == parsed.changes:
             return
-        place = (_markdown_difference(md, parsed, doc) if doc.format == "markdown"
+        place = (_markdown_difference(default_parser(), parsed, doc) if doc.format == "markdown"
                  else _html_difference(parsed, doc))
         if place is None:
             return
