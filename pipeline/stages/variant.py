@@ -61,7 +61,7 @@ def setup(options: Options) -> Callable[[Document], None]:
     # of 10,000 forms took seconds a megabyte).
     terms = AhoCorasick(forms, matchkind=MatchKind.LeftmostLongest) if forms else None
     for config in ({"keep": ("t2s",), "auto": ("t2s", *SIMPLIFIED_ONLY)}.get(mode)
-                   or (TARGET_CONFIG[mode],)):
+                   or (TARGET_CONFIG[mode], "t2s")):  # (t2s: ``_from_simplified``)
         converter(config)  # created now, not in the middle of the first document
     convert_on = options.enabled("variant-convert")
     flag_on = options.enabled("variant-mixed")
@@ -158,7 +158,11 @@ def conversion_edits(text: str, pieces, config: str, only: list[tuple[int, int]]
 
 def _changes(text: str, pieces, config: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, after)`` for each stretch of Han characters that OpenCC changes."""
-    for (ps, pe), piece, out in zip(pieces, *_converted(text, pieces, config)):
+    texts, outs = _converted(text, pieces, config)
+    refs = _from_simplified(texts, config) if config in SIMPLIFIED_ONLY else None
+    for k, ((ps, pe), piece, out) in enumerate(zip(pieces, texts, outs)):
+        if refs is not None and len(refs[k]) == len(out) == len(piece):
+            out = "".join(o if o == r else p for p, o, r in zip(piece, out, refs[k]))
         if out == piece:
             continue
         if len(out) == len(piece):
@@ -173,6 +177,19 @@ def _changes(text: str, pieces, config: str) -> Iterator[tuple[int, int, str]]:
 
 
 _SEPARATOR = "\uffff"  # a noncharacter: no OpenCC phrase spans it
+
+
+def _from_simplified(texts: list[str], config: str) -> list[str]:
+    """The conversion of each text's simplified form. OpenCC's s2t reads its input as simplified: on
+    text converted already it can find another phrase (``發明了`` holds ``明了``, ``明瞭`` when simplified,
+    though ``发明了`` made it), so cleaning the output again would change it. A character changes only
+    where the conversion of the simplified form agrees."""
+    joined = _SEPARATOR.join(texts)
+    if _SEPARATOR not in "".join(texts):
+        outs = converter(config).convert(converter("t2s").convert(joined)).split(_SEPARATOR)
+        if len(outs) == len(texts):
+            return outs
+    return [converter(config).convert(converter("t2s").convert(t)) for t in texts]
 
 
 def _converted(text: str, pieces, config: str) -> tuple[list[str], list[str]]:
