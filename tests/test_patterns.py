@@ -151,6 +151,20 @@ def test_a_catastrophic_heading_pattern_in_normalization_rules_is_refused(tmp_pa
         Pipeline(rules=[str(path)])
 
 
+def test_a_pattern_that_passed_its_probes_is_not_probed_again_and_a_failing_one_always_is(monkeypatch):
+    calls = []
+    real = rulepatterns.probes
+    monkeypatch.setattr(rulepatterns, "probes", lambda pattern: calls.append(pattern) or real(pattern))
+    check_pattern(r"\d{4}年\d{1,2}月", "test")
+    check_pattern(r"\d{4}年\d{1,2}月", "test")  # kept in the cache folder: no probe
+    check_pattern(r"\d{4}年\d{1,2}月", "test", flags=rulepatterns.regex.IGNORECASE)  # another key
+    assert calls == [r"\d{4}年\d{1,2}月"] * 2
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="backtracks catastrophically"):
+            check_pattern("(a|aa)+$", "test")
+    assert calls[2:] == ["(a|aa)+$"] * 2
+
+
 def test_ordinary_patterns_pass_the_probes():
     for pattern in [r"(?i)https?://[\w./-]+", r"\d{4}年\d{1,2}月", r"(?:www\.)?[a-z0-9-]+\.(?:com|cn|net)",
                     r"第[一二三四五六七八九十百千零〇两\d]+[章节条款编篇部卷]", r"[\p{Han}]{2,8}(?:体育|娱乐)"]:
