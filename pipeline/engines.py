@@ -8,7 +8,6 @@ function, so results never depend on the engine or on the number of workers.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -85,24 +84,17 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int,
     global _WORKER_PIPELINE
     if pipeline is not None and multiprocessing.get_start_method() == "fork":
         _WORKER_PIPELINE = pipeline  # the workers inherit it
-    # The workers inherit every object of this process. Frozen, they are never walked by a worker's cycle
-    # collector, so the memory pages holding them stay shared with this process instead of being copied
-    # into each worker (a few percent of the workers' time on a batch of small files).
-    gc.freeze()
-    try:
-        queue = iter(work)
-        while True:
-            pending: dict = {}
-            try:
-                yield from _pool_pass(options, queue, settings, workers, pending)
-                return
-            except BrokenProcessPool:
-                for index, job in sorted(pending.values()):
-                    outcome = _alone(options, index, job, settings)
-                    _remove_orphans(job, settings)
-                    yield index, outcome
-    finally:
-        gc.unfreeze()
+    queue = iter(work)
+    while True:
+        pending: dict = {}
+        try:
+            yield from _pool_pass(options, queue, settings, workers, pending)
+            return
+        except BrokenProcessPool:
+            for index, job in sorted(pending.values()):
+                outcome = _alone(options, index, job, settings)
+                _remove_orphans(job, settings)
+                yield index, outcome
 
 
 def _pool_pass(options: Options, queue: Iterator[tuple[int, Job]], settings: Settings, workers: int,

@@ -368,23 +368,3 @@ def test_a_large_file_cleaned_in_place_is_replaced_only_when_something_changed(t
     before = big.stat().st_mtime_ns
     assert duet("clean", "--in-place", big, *small).returncode == 0
     assert big.stat().st_mtime_ns == before and not list(tmp_path.glob(".*"))
-
-
-def test_a_pool_freezes_the_objects_its_workers_inherit_only_while_it_runs(corpus, tmp_path):
-    """The cycle collector of a worker never walks what the workers inherit (their pages stay shared);
-    the calling process gets its collector back as it was when the pool is done."""
-    import gc
-
-    from pipeline.engines import run_pool
-    from pipeline.files import Job
-    from pipeline.options import Options
-    from pipeline.outcome import Settings
-
-    jobs = [(i, Job(str(p), p.name)) for i, p in enumerate(sorted((corpus / "b").glob("*.txt")))]
-    assert gc.get_freeze_count() == 0
-    seen = []
-    for _index, outcome in run_pool(Options(), jobs, Settings(out_dir=tmp_path / "out"), 2):
-        assert outcome.ok, outcome.error
-        seen.append(gc.get_freeze_count())
-    assert len(seen) == len(jobs) and min(seen) > 0
-    assert gc.get_freeze_count() == 0
