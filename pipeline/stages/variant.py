@@ -184,25 +184,26 @@ def _from_simplified(texts: list[str], config: str) -> list[str]:
     text converted already it can find another phrase (``發明了`` holds ``明了``, ``明瞭`` when simplified,
     though ``发明了`` made it), so cleaning the output again would change it. A character changes only
     where the conversion of the simplified form agrees."""
-    joined = _SEPARATOR.join(texts)
-    if _SEPARATOR not in "".join(texts):
-        outs = converter(config).convert(converter("t2s").convert(joined)).split(_SEPARATOR)
-        if len(outs) == len(texts):
-            return outs
-    return [converter(config).convert(converter("t2s").convert(t)) for t in texts]
+    convert, simplify = converter(config).convert, converter("t2s").convert
+    return _convert_each(texts, lambda t: convert(simplify(t)))
 
 
 def _converted(text: str, pieces, config: str) -> tuple[list[str], list[str]]:
     """The pieces and their conversions. One OpenCC call for all of them, joined by a separator no
     phrase crosses (a call per piece costs three times as much on a long document); one call each if
     the text holds the separator or the answer does not split back into as many pieces."""
-    convert = converter(config).convert
     texts = [text[s:e] for s, e in pieces]
-    if _SEPARATOR not in text:
+    return texts, _convert_each(texts, converter(config).convert)
+
+
+def _convert_each(texts: list[str], convert: Callable[[str], str]) -> list[str]:
+    """``convert`` of each text: one call for all of them, joined by a separator no phrase crosses, or
+    one call each if a text holds the separator or the answer does not split back into as many."""
+    if not any(_SEPARATOR in t for t in texts):
         outs = convert(_SEPARATOR.join(texts)).split(_SEPARATOR)
         if len(outs) == len(texts):
-            return texts, outs
-    return texts, [convert(t) if _HAN_RUN.search(t) else t for t in texts]
+            return outs
+    return [convert(t) if _HAN_RUN.search(t) else t for t in texts]
 
 
 def _equal_length_opcodes(a: str, b: str) -> list[tuple[int, int, int, int]]:
