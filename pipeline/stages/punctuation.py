@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 
 import regex
 
-from ..document import Change, Document, Edit
+from ..document import Change, Document, Edit, edits_before
 from ..options import Options
 from ..typography import (ASCII_CLAUSE, CLOSING, CONTENT_CLASS, FW_CLAUSE, FW_OPEN, LATIN_CHARS, Conventions,
                           LangIndex, is_han, is_latin, load_conventions, protect_urls, runs_for, space_chars)
@@ -218,10 +218,9 @@ def _change_spans(changes: list[Change]) -> list[tuple[int, int, int]]:
     before it (a change records its offsets in the text with the changes before it made)."""
     spans = []
     shift = 0
-    for c in changes:
-        start, end = c.start - shift, c.end - shift
-        shift += len(c.after) - (end - start)
-        spans.append((start, end, shift))
+    for e in edits_before(changes):
+        shift += len(e.after) - (e.end - e.start)
+        spans.append((e.start, e.end, shift))
     return spans
 
 
