@@ -401,20 +401,14 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def merge_runs(runs: Iterable[tuple[int, int, str]]) -> list[Segment]:
     """Join adjacent runs of the same language into segments, dropping empty ones."""
     out: list[Segment] = []
-    for s, e, lang in runs:
-        if e <= s:
-            continue
-        if out and out[-1].lang == lang and out[-1].end == s:
-            out[-1].end = e
-        else:
-            out.append(Segment(s, e, lang))
+    append_runs(out, (Segment(s, e, lang) for s, e, lang in runs), 0)
     return out
 
 
 def append_runs(out: list[Segment], segments: Iterable[Segment], shift: int) -> None:
-    """``merge_runs`` for a piece's runs moved by ``shift`` and put after ``out``: the same runs, with
-    the piece's ``Segment`` objects moved in place rather than new ones made (a large document's runs
-    are stitched piece by piece: tests/test_document.py compares the two)."""
+    """Runs moved by ``shift`` and put after ``out``, adjacent ones of the same language joined and empty
+    ones dropped; the ``Segment`` objects are moved in place rather than new ones made (a large document's
+    runs are stitched piece by piece). ``merge_runs`` is this for new runs."""
     for seg in segments:
         s, e = seg.start + shift, seg.end + shift
         if e <= s:
