@@ -66,17 +66,51 @@ def _init_worker(options: Options) -> None:
         _WORKER_PIPELINE = Pipeline(options)
 
 
-def _work(index: int, job: Job, settings: Settings) -> tuple[int, Outcome]:
+def _work(chunk: list[tuple[int, Job]], settings: Settings) -> list[tuple[int, Outcome]]:
     from .batch import process
 
     assert _WORKER_PIPELINE is not None
-    return index, process(_WORKER_PIPELINE, job, **settings.kwargs())
+    return [(index, process(_WORKER_PIPELINE, job, **settings.kwargs())) for index, job in chunk]
+
+
+# A task sent to a worker is a few files: sending one costs the collecting process about half a
+# millisecond of CPU, which it takes from the workers, and a folder of small files is sent by the
+# thousand. Chunks get smaller towards the end of the batch (so that the workers finish together) and
+# hold at most _CHUNK_FILES files and _CHUNK_BYTES bytes (so that Ctrl-C, which lets a worker finish
+# its chunk, is not kept waiting). A larger file is a chunk of its own.
+_CHUNK_FILES = 8
+_CHUNK_BYTES = 1 << 20
+
+
+def chunks(work: Work, workers: int) -> Iterator[list[tuple[int, Job]]]:
+    """``work`` in chunks of at most 1/(4 x workers) of the files left (guided scheduling), at least one
+    file, at most ``_CHUNK_FILES`` files and ``_CHUNK_BYTES`` bytes."""
+    items = list(work)
+    start = 0
+    while start < len(items):
+        most = max(1, min(_CHUNK_FILES, (len(items) - start) // (workers * 4)))
+        end, size = start, 0
+        while end < start + most:
+            size += _size(items[end][1])
+            if end > start and size > _CHUNK_BYTES:
+                break
+            end += 1
+        yield items[start:end]
+        start = end
+
+
+def _size(job: Job) -> int:
+    try:
+        return os.stat(job.source).st_size
+    except (OSError, ValueError):
+        return 0  # cleaning it says what is wrong
 
 
 def run_pool(options: Options, work: Work, settings: Settings, workers: int,
              pipeline: Pipeline | None = None) -> Results:
-    """In ``workers`` local processes. At most a few files per worker are queued at a time, so that
-    an interruption leaves little half-started and the parent's memory stays small.
+    """In ``workers`` local processes, a few files at a time (``chunks``). At most two chunks per worker
+    are queued at a time, so that an interruption leaves little half-started and the parent's memory
+    stays small.
 
     A worker that dies (killed for using too much memory, a crash in a native library) breaks the whole
     pool. The files it had in hand are then cleaned again one at a time, each in a fresh process, so
@@ -84,36 +118,36 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int,
     global _WORKER_PIPELINE
     if pipeline is not None and multiprocessing.get_start_method() == "fork":
         _WORKER_PIPELINE = pipeline  # the workers inherit it
-    queue = iter(work)
+    queue = chunks(work, workers)
     while True:
         pending: dict = {}
         try:
             yield from _pool_pass(options, queue, settings, workers, pending)
             return
         except BrokenProcessPool:
-            for index, job in sorted(pending.values()):
+            for index, job in sorted(item for chunk in pending.values() for item in chunk):
                 outcome = _alone(options, index, job, settings)
                 _remove_orphans(job, settings)
                 yield index, outcome
 
 
-def _pool_pass(options: Options, queue: Iterator[tuple[int, Job]], settings: Settings, workers: int,
+def _pool_pass(options: Options, queue: Iterator[list[tuple[int, Job]]], settings: Settings, workers: int,
                pending: dict) -> Results:
-    window = workers * 4
+    window = workers * 2
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
         try:
             while True:
-                for index, job in queue:
-                    pending[pool.submit(_work, index, job, settings)] = (index, job)
+                for chunk in queue:
+                    pending[pool.submit(_work, chunk, settings)] = chunk
                     if len(pending) >= window:
                         break
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    result = fut.result()  # BrokenProcessPool when a worker died
+                    results = fut.result()  # BrokenProcessPool when a worker died
                     del pending[fut]
-                    yield result
+                    yield from results
         except BaseException:
             for fut in pending:
                 fut.cancel()
@@ -124,7 +158,7 @@ def _alone(options: Options, index: int, job: Job, settings: Settings) -> Outcom
     """One file in a process of its own: its outcome, or a failure saying that its worker died."""
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(options,)) as pool:
         try:
-            return pool.submit(_work, index, job, settings).result()[1]
+            return pool.submit(_work, [(index, job)], settings).result()[0][1]
         except BrokenProcessPool:
             return Outcome(job.source, ok=False, error="the worker process cleaning it died (out of memory, "
                            "or a crash in a native library); the other files were cleaned")

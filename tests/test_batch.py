@@ -125,6 +125,30 @@ def test_the_worker_that_cleans_a_file_keeps_its_report_copy_for_the_manifest(co
     assert rep.read_bytes() == first
 
 
+def test_workers_get_files_in_chunks_that_shrink_towards_the_end(tmp_path):
+    from pipeline.engines import _CHUNK_BYTES, _CHUNK_FILES, chunks
+    from pipeline.files import Job
+
+    def job(name: str, size: int) -> Job:
+        path = tmp_path / name
+        with open(path, "wb") as f:
+            f.truncate(size)
+        return Job(str(path), name)
+
+    work = [(i, job(f"f{i:03d}.txt", 40_000)) for i in range(120)]
+    work[30] = (30, job("large.txt", 2 * _CHUNK_BYTES))
+    work.append((120, Job(str(tmp_path / "missing.txt"), "missing.txt")))  # cleaning it says what is wrong
+    got = list(chunks(work, 2))
+    assert [item for chunk in got for item in chunk] == work  # every file once, in order
+    assert all(1 <= len(c) <= _CHUNK_FILES for c in got)
+    assert [(30, work[30][1])] in got  # a file larger than a chunk goes alone
+    sizes = [sum(Path(j.source).stat().st_size for _, j in c if Path(j.source).exists()) for c in got]
+    assert all(size <= _CHUNK_BYTES for c, size in zip(got, sizes) if len(c) > 1)
+    assert len(got[0]) == _CHUNK_FILES and [len(c) for c in got[-8:]] == [1] * 8  # the workers end together
+    assert len(got) < len(work) / 3
+    assert [len(c) for c in chunks(work[:7], 2)] == [1] * 7  # a few files: one at a time
+
+
 def test_a_report_copy_the_worker_cannot_write_is_written_by_the_collecting_process(corpus, tmp_path, monkeypatch):
     import pipeline.batch
 

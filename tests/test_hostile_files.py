@@ -316,9 +316,13 @@ def test_a_full_disk_leaves_the_old_output_intact(src, tmp_path, monkeypatch, st
     assert "big.txt" not in Manifest.load(out).entries  # not recorded: the next run cleans it again
 
 
-def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch):
-    """A worker killed (out of memory, a native crash) breaks the pool; the other files are cleaned."""
+@pytest.mark.parametrize("more", [4, 40])
+def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch, more):
+    """A worker killed (out of memory, a native crash) breaks the pool; the other files are cleaned,
+    also those sent to the worker with it (with 40 more files, the workers get several at a time)."""
     import pipeline.batch as batch
+    from pipeline.engines import chunks
+    from pipeline.files import discover
 
     real = batch.process
 
@@ -328,14 +332,17 @@ def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch):
         return real(pipeline, job, **kw)
 
     monkeypatch.setattr(batch, "process", process)
-    for i in range(4):
+    for i in range(more):
         (src / f"more{i}.txt").write_text(GOOD, encoding="utf-8")
     (src / "killer.txt").write_text(GOOD, encoding="utf-8")
+    jobs = list(enumerate(discover([str(src)])[0]))
+    killers = [c for c in chunks(jobs, 2) if any(job.source.endswith("killer.txt") for _, job in c)]
+    assert len(killers[0]) == (1 if more == 4 else 5)
     code, _, err = run(src, output=tmp_path / "out", jobs=2)
     assert code == 3
     assert f"duet: {src / 'killer.txt'}: the worker process cleaning it died" in err
-    assert "7 files: 6 cleaned, 1 failed" in err
-    assert len(tree(tmp_path / "out")) == 6
+    assert f"{more + 3} files: {more + 2} cleaned, 1 failed" in err
+    assert len(tree(tmp_path / "out")) == more + 2
 
 
 def test_the_cli_exit_codes(src, tmp_path):
