@@ -16,7 +16,7 @@ from typing import BinaryIO, Callable, TextIO
 from .document import Document
 from .files import (STDIN, Job, OutputError, UsageError, atomic_writer, checked_output, describe_os_error,
                     open_regular, output_path, shown, write_atomic)
-from .manifest import write_report_copy
+from .manifest import hash_bytes, hash_file, write_report_copy
 from .outcome import Outcome, Settings, iter_report
 from .redact import redact
 from .registry import whole_document_stages
@@ -44,7 +44,7 @@ class InputError(Exception):
 def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: str | None = None,
             check: bool = False, in_place: bool = False, data: bytes | None = None,
             report: bool = True, stream_above: int | None = None, chunk_size: int = 1 << 20,
-            spill_dir: str | None = None, report_copies: str | None = None,
+            spill_dir: str | None = None, report_copies: str | None = None, hash_input: bool = False,
             sink: BinaryIO | None = None) -> Outcome:
     """Clean one input. Writes to ``out_dir`` (or back to the input with ``in_place``), else to ``sink``,
     else returns the output in ``Outcome.output``. With ``check``, nothing is written and findings are
@@ -53,11 +53,13 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
     Never raises for a bad input, a failed write or a bug met on one file: the ``Outcome`` says what
     went wrong in one line (secrets removed), and the batch goes on with the next file. A failed write
     leaves the previous output as it was (outputs are replaced atomically). ``report_copies``: the folder
-    where the manifest keeps each written file's report line (``manifest.write_report_copy``)."""
+    where the manifest keeps each written file's report line (``manifest.write_report_copy``);
+    ``hash_input``: ``Outcome.input_hash`` is the hash of the bytes cleaned, for the manifest."""
     out = Outcome(job.source)
     try:
         _process(pipeline, job, out, out_dir=out_dir, fmt=fmt, check=check, in_place=in_place, data=data,
-                 report=report, stream_above=stream_above, chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
+                 report=report, stream_above=stream_above, chunk_size=chunk_size, spill_dir=spill_dir, sink=sink,
+                 hash_input=hash_input)
     except (DecodeError, InputError, OutputError, UsageError, TranslationError, ConfigError) as exc:
         out.ok, out.error = False, str(exc)
     except OSError as exc:
@@ -78,9 +80,14 @@ def process(pipeline: Pipeline, job: Job, *, out_dir: Path | None = None, fmt: s
 
 
 def _process(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, fmt, check, in_place, data, report,
-             stream_above, chunk_size, spill_dir, sink) -> None:
+             stream_above, chunk_size, spill_dir, sink, hash_input) -> None:
     doc_format = format_for(job.source, pipeline.options)
     if data is None and stream_above is not None and _streamable(pipeline, job, fmt, doc_format, stream_above):
+        if hash_input:  # (a file too large to hold is hashed before it is read piece by piece)
+            try:
+                out.input_hash = hash_file(job.source)
+            except OSError as exc:
+                raise InputError(f"cannot read: {describe_os_error(exc)}") from None
         _process_stream(pipeline, job, out, out_dir=out_dir, check=check, in_place=in_place, report=report,
                         chunk_size=chunk_size, spill_dir=spill_dir, sink=sink)
         return
@@ -89,6 +96,8 @@ def _process(pipeline: Pipeline, job: Job, out: Outcome, *, out_dir, fmt, check,
             data = read_input(job.source)
         except OSError as exc:
             raise InputError(f"cannot read: {describe_os_error(exc)}") from None
+    if hash_input:
+        out.input_hash = hash_bytes(data)
     out.size = len(data)
     doc = pipeline.clean_bytes(data, source=job.source, format=doc_format)
     out.warnings = document_warnings(doc, len(data))

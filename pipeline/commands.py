@@ -121,7 +121,8 @@ def plan(req: Request, *, check: bool) -> Plan:
     settings = Settings(out_dir=out_dir, fmt=options.format, check=check, in_place=in_place,
                         report=report is not None, stream_above=parse_size(options.stream_above),
                         chunk_size=parse_size(options.chunk_size), spill_dir=spill_dir,
-                        report_copies=str(reports_folder(out_dir)) if report and out_dir and not check else None)
+                        report_copies=str(reports_folder(out_dir)) if report and out_dir and not check else None,
+                        hash_input=out_dir is not None and not check)
     workers = options.jobs or default_jobs()
     return Plan(options, jobs, problems, settings, out_dir, report, workers)
 
@@ -150,16 +151,16 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
     manifest = Manifest.load(p.out_dir) if p.out_dir is not None and not check else None
     config = config_hash(options) if manifest is not None else ""
     results: dict[int, Outcome] = {}
-    hashes: dict[int, str] = {}
     todo: list[tuple[int, Job]] = []
     for index, job in enumerate(p.jobs):
-        if manifest is not None:
+        # Only a file the manifest knows can be skipped: the others are hashed where they are cleaned.
+        if manifest is not None and not options.force and job.rel in manifest.entries:
             try:
-                hashes[index] = hash_file(job.source)
+                input_hash = hash_file(job.source)
             except OSError:
                 todo.append((index, job))  # cleaning it will say what is wrong
                 continue
-            entry = None if options.force else manifest.fresh(job.rel, hashes[index], config, settings.report)
+            entry = manifest.fresh(job.rel, input_hash, config, settings.report)
             if entry is not None:
                 stored = str(manifest.report_path(entry)) if settings.report else None
                 results[index] = Outcome(job.source, skipped=True, report_file=stored,
@@ -183,8 +184,8 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
         try:
             for index, outcome in _engine(p, todo, stdout if single_to_stdout else None):
                 results[index] = outcome
-                if manifest is not None and index in hashes:
-                    problem = _remember(manifest, p.jobs[index], hashes[index], config, outcome)
+                if manifest is not None:
+                    problem = _remember(manifest, p.jobs[index], config, outcome)
                     if problem is not None and problem not in manifest_problems:
                         manifest_problems.append(problem)
                 if bar is not None:
@@ -243,12 +244,13 @@ def _engine(p: Plan, todo: list[tuple[int, Job]], stdout: TextIO | None):
     return run_pool(options, todo, p.settings, min(p.workers, len(todo)), pipeline=p.pipeline)
 
 
-def _remember(manifest: Manifest, job: Job, input_hash: str, config: str, outcome: Outcome) -> str | None:
-    """Record a finished file in the manifest; a problem saving it is returned, never raised (the output
-    is written: losing its record only means the next run cleans it again)."""
+def _remember(manifest: Manifest, job: Job, config: str, outcome: Outcome) -> str | None:
+    """Record a finished file in the manifest under the hash of the bytes that were cleaned; a problem
+    saving it is returned, never raised (the output is written: losing its record only means the next
+    run cleans it again)."""
     try:
-        if outcome.ok and outcome.written and not outcome.incomplete:
-            manifest.record(job.rel, input_hash, config, outcome.written,
+        if outcome.ok and outcome.written and not outcome.incomplete and outcome.input_hash:
+            manifest.record(job.rel, outcome.input_hash, config, outcome.written,
                             iter_report(outcome) if (outcome.report or outcome.report_file) else None,
                             copy=outcome.report_copy)
         else:

@@ -43,6 +43,11 @@ def hash_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def hash_bytes(data: bytes) -> str:
+    """``hash_file`` of a file holding ``data``."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size

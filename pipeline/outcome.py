@@ -39,6 +39,8 @@ class Outcome:
     incomplete: str = ""
     # The copy of the report line kept for the manifest (file name, bytes), when the worker wrote it.
     report_copy: tuple[str, int] | None = None
+    # The hash of the input's bytes (manifest.hash_file) when the manifest needs it (Settings.hash_input).
+    input_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Settings:
     # Where the manifest keeps report copies (manifest.reports_folder): each worker writes the copies of
     # the files it cleaned, not the one process that collects the results (serial work of a batch).
     report_copies: str | None = None
+    # The manifest records each input's hash: taken by the worker from the bytes it cleaned (and not by
+    # the process that hands out the files, before it can start a worker: serial work of a batch).
+    hash_input: bool = False
 
     def kwargs(self) -> dict:
         return asdict(self)

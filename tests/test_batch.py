@@ -149,6 +149,38 @@ def test_workers_get_files_in_chunks_that_shrink_towards_the_end(tmp_path):
     assert [len(c) for c in chunks(work[:7], 2)] == [1] * 7  # a few files: one at a time
 
 
+def test_the_manifest_records_the_hash_of_the_bytes_each_worker_cleaned(corpus, tmp_path, monkeypatch):
+    """Files the manifest does not know yet are hashed by the worker that cleans them, from the bytes it
+    read (a large file streamed piece by piece is hashed before it is read); files it knows are hashed
+    first, to skip those that did not change."""
+    import pipeline.commands as commands
+    from pipeline.manifest import hash_file
+
+    hashed = []
+    monkeypatch.setattr(commands, "hash_file", lambda path: hashed.append(path) or hash_file(path))
+    out = tmp_path / "out"
+    (corpus / "b" / "doc0.txt").write_text(SEED.read_text(encoding="utf-8") * 3, encoding="utf-8")
+    assert run(corpus, output=out, jobs=2, stream_above="20KB")[0] == 3
+    assert hashed == []
+    entries = Manifest.load(out).entries
+    assert len(entries) == 8
+    assert all(e["input"] == hash_file(corpus / rel) for rel, e in entries.items())
+    assert "0 cleaned, 8 skipped" in run(corpus, output=out, jobs=2, stream_above="20KB")[2]
+    assert len(hashed) == 8  # broken.txt is not in the manifest: it is cleaned (and fails) again
+
+    from pipeline.batch import process
+    from pipeline.files import Job
+    from pipeline.outcome import discard_spills
+    from pipeline.runner import Pipeline
+
+    large = corpus / "b" / "doc0.txt"
+    streamed = process(Pipeline(), Job(str(large), "b/doc0.txt"), out_dir=tmp_path / "again",
+                       stream_above=20_000, hash_input=True)
+    assert streamed.report_file is not None  # (the streamed path spills its report)
+    assert streamed.input_hash == hash_file(large)
+    discard_spills(streamed)
+
+
 def test_a_report_copy_the_worker_cannot_write_is_written_by_the_collecting_process(corpus, tmp_path, monkeypatch):
     import pipeline.batch
 
