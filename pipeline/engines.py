@@ -8,12 +8,9 @@ function, so results never depend on the engine or on the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -27,7 +24,8 @@ if TYPE_CHECKING:
     from .runner import Pipeline
 
 # ``batch.process`` and ``Pipeline`` (every stage) are imported where a file is cleaned: a run with
-# nothing to clean never imports them.
+# nothing to clean never imports them. The process pool's modules (about 10 ms) are imported by the runs
+# that start one.
 
 Work = Iterable[tuple[int, Job]]
 Results = Iterator[tuple[int, Outcome]]
@@ -115,6 +113,9 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int,
     A worker that dies (killed for using too much memory, a crash in a native library) breaks the whole
     pool. The files it had in hand are then cleaned again one at a time, each in a fresh process, so
     that only the file that kills its worker fails; the batch goes on with a new pool."""
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
     global _WORKER_PIPELINE
     if pipeline is not None and multiprocessing.get_start_method() == "fork":
         _WORKER_PIPELINE = pipeline  # the workers inherit it
@@ -133,6 +134,8 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int,
 
 def _pool_pass(options: Options, queue: Iterator[list[tuple[int, Job]]], settings: Settings, workers: int,
                pending: dict) -> Results:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     window = workers * 2
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
         try:
@@ -156,6 +159,9 @@ def _pool_pass(options: Options, queue: Iterator[list[tuple[int, Job]]], setting
 
 def _alone(options: Options, index: int, job: Job, settings: Settings) -> Outcome:
     """One file in a process of its own: its outcome, or a failure saying that its worker died."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(options,)) as pool:
         try:
             return pool.submit(_work, [(index, job)], settings).result()[0][1]
