@@ -5,7 +5,9 @@
     .venv/bin/python benchmarks/scaling.py --repeat 10 --no-dask   # 120 files of 400 KB
 
 Each figure is the best of ``--runs`` runs of the real command line (a new process each time, as a user
-runs it), wall time. Parallel figures need idle cores: on a shared machine they come out low.
+runs it), wall time. Parallel figures need idle cores: on a shared machine they come out low. The
+speed-up of --jobs 2 is also given round by round (each round runs both, one after the other): its
+median is the figure to quote on a machine whose speed drifts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,19 @@ def best(runs: int, args: list[str], before=None) -> float:
     return min(times)
 
 
+def paired(runs: int, common: list[str], fresh) -> tuple[list[float], list[float], list[float], list[float]]:
+    """``runs`` rounds of --jobs 1 and --jobs 2 back to back (which goes first alternates): on a shared
+    machine the speed of the cores drifts, and the two figures of one round see the same drift."""
+    times: dict[str, list[float]] = {"1": [], "2": []}
+    cpu: dict[str, list[float]] = {"1": [], "2": []}
+    for n in range(runs):
+        for jobs in ("1", "2") if n % 2 == 0 else ("2", "1"):
+            fresh()
+            times[jobs].append(timed(["clean", *common, "--jobs", jobs]))
+            cpu[jobs].append(CPU[-1])
+    return times["1"], times["2"], cpu["1"], cpu["2"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=120)
@@ -67,15 +83,14 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
 
         common = [str(src), "-o", str(out), "--report", str(work / "r.jsonl"), "--quiet"]
-        CPU.clear()
-        t1 = best(args.runs, ["clean", *common, "--jobs", "1"], fresh)
-        c1 = min(CPU)
+        one, two, cpu1, cpu2 = paired(args.runs, common, fresh)
+        t1, t2, c1, c2 = min(one), min(two), min(cpu1), min(cpu2)
         print(f"--jobs 1:                     {t1:6.2f} s  {mb / t1:6.2f} MB/s  (CPU {c1:.2f} s)")
-        CPU.clear()
-        t2 = best(args.runs, ["clean", *common, "--jobs", "2"], fresh)
-        c2 = min(CPU)
         print(f"--jobs 2:                     {t2:6.2f} s  {mb / t2:6.2f} MB/s  speed-up {t1 / t2:.2f}x  "
               f"(CPU {c2:.2f} s: the work added by the workers is {c2 - c1:+.2f} s)")
+        ratios = sorted(a / b for a, b in zip(one, two))
+        print(f"  speed-up of each round:     median {statistics.median(ratios):.2f}x, "
+              f"{ratios[0]:.2f}-{ratios[-1]:.2f}x over {len(ratios)} rounds")
         fresh()
         timed(["clean", *common, "--jobs", "2"])
         tr = best(args.runs, ["clean", *common, "--jobs", "2"])
