@@ -205,11 +205,14 @@ def _dask_pipeline(options: Options) -> Pipeline:
         return pipeline
 
 
-def dask_task(options: Options, job: Job, settings: Settings, data: bytes | None) -> Outcome:
-    """What runs on a Dask worker: ``process`` on a path (shared storage) or on the bytes sent along."""
+def dask_task(options: Options, chunk: list[tuple[int, Job, bytes | None]],
+              settings: Settings) -> list[tuple[int, Outcome]]:
+    """What runs on a Dask worker: ``process`` on each file of a chunk, on its path (shared storage) or
+    on the bytes sent along."""
     from .batch import process
 
-    return process(_dask_pipeline(options), job, data=data, **settings.kwargs())
+    pipeline = _dask_pipeline(options)
+    return [(index, process(pipeline, job, data=data, **settings.kwargs())) for index, job, data in chunk]
 
 
 def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str | None, workers: int,
@@ -235,38 +238,49 @@ def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str
                                dashboard_address=None)
         client = Client(cluster, timeout="30s")
     try:
-        queue = iter(work)
-        window = max(1, sum(client.nthreads().values())) * 4
+        threads = max(1, sum(client.nthreads().values()))
+        queue = chunks(work, threads)  # (a task costs the scheduler far more than a local one)
+        window = threads * 2
         futures = as_completed()
-        index_of = {}
+        jobs_of: dict[str, dict[int, Job]] = {}
 
-        def submit(index: int, job: Job) -> Outcome | None:
-            """Send one file to the cluster; an Outcome when its input cannot even be read here."""
-            try:
-                data = None if shared_storage else _read(job)
-            except OSError as exc:
-                return Outcome(job.source, ok=False, error=describe_os_error(exc))
-            fut = client.submit(dask_task, options, job, remote, data, pure=False)
-            index_of[fut.key] = (index, job)
-            futures.add(fut)
-            return None
+        def submit(chunk: list[tuple[int, Job]]) -> Results:
+            """Send a chunk to the cluster; yields the files whose input cannot even be read here."""
+            items = []
+            for index, job in chunk:
+                try:
+                    items.append((index, job, None if shared_storage else _read(job)))
+                except OSError as exc:
+                    yield index, Outcome(job.source, ok=False, error=describe_os_error(exc))
+            if items:
+                fut = client.submit(dask_task, options, items, remote, pure=False)
+                jobs_of[fut.key] = {index: job for index, job, _ in items}
+                futures.add(fut)
 
         def fill() -> Results:
-            for index, job in queue:
-                failed = submit(index, job)
-                if failed is not None:
-                    yield index, failed
+            for chunk in queue:
+                yield from submit(chunk)
                 if futures.count() >= window:
                     return
 
         yield from fill()
         while not futures.is_empty():
             fut = next(futures)
-            index, job = index_of.pop(fut.key)
-            outcome = fut.result()
-            if not shared_storage:
-                outcome = _write_back(outcome, job, settings)
-            yield index, outcome
+            jobs = jobs_of.pop(fut.key)
+            try:
+                results = fut.result()
+            except Exception as exc:  # the task itself failed (its worker died each time it ran it)
+                if len(jobs) > 1:  # the files again one by one, so that only the one to blame fails
+                    for item in sorted(jobs.items()):
+                        yield from submit([item])
+                    continue
+                (index, job), = jobs.items()
+                results = [(index, Outcome(job.source, ok=False, error=f"the Dask task cleaning it failed "
+                                           f"({type(exc).__name__}: {exc}); the other files were cleaned"))]
+            for index, outcome in results:
+                if not shared_storage:
+                    outcome = _write_back(outcome, jobs[index], settings)
+                yield index, outcome
             yield from fill()
     finally:
         client.close()
