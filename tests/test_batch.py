@@ -205,16 +205,14 @@ def test_a_rerun_with_nothing_to_clean_sets_up_no_stage_and_bad_rules_still_stop
     assert run(src, output=out, jobs=2)[0] == 0
     # A new process, as a user's rerun: the stages are neither set up nor imported, nor is the pool.
     rerun = subprocess.run([sys.executable, "-c", (
-        "import sys\n"
+        "import atexit, sys\n"
         "from pipeline.cli import main\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules if m in ('pipeline.runner', 'pipeline.registry')\n"
+        "                or m.startswith(('pipeline.stages', 'multiprocessing', 'concurrent')))))\n"
         f"sys.argv = ['duet', 'clean', {str(src)!r}, '-o', {str(out)!r}, '--jobs', '2']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    print(exit.code, sorted(m for m in sys.modules if m in ('pipeline.runner', 'pipeline.registry')\n"
-        "                            or m.startswith(('pipeline.stages', 'multiprocessing', 'concurrent'))))\n")],
+        "main()\n")],
         capture_output=True, text=True, timeout=120)
-    assert rerun.stdout.split("\n")[0] == "0 []", rerun.stderr
+    assert rerun.returncode == 0 and rerun.stdout == "[]\n", rerun.stderr
     assert "0 cleaned, 2 skipped" in rerun.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("[[signal]]\nname = 'x'\nrole = 'anchor'\n", encoding="utf-8")
