@@ -341,7 +341,7 @@ def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch, more
     code, _, err = run(src, output=tmp_path / "out", jobs=2)
     assert code == 3
     assert f"duet: {src / 'killer.txt'}: the worker process cleaning it died" in err
-    assert f"{more + 3} files: {more + 2} cleaned, 1 failed" in err
+    assert f"{more + 3} files: {more + 2} cleaned, 1 failed" in err, err
     assert len(tree(tmp_path / "out")) == more + 2
 
 
