@@ -178,7 +178,7 @@ class Sweep:
             return False
         text = doc.text
         low = lower(text)
-        raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
+        raw = self.m.automaton.find(low)
         form_hits, head_hits = self.hits(text, raw, heads=True)
         # The files whose domain the document shows by a strong variant (weak variants need one).
         self.attested = {m.file_of[f.term] for _, _, f in form_hits

@@ -1,0 +1,163 @@
+"""The terms stage's fast paths against the plain code they replace: each must give the same result."""
+
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from ahocorasick_rs import AhoCorasick, MatchKind
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline import Pipeline
+from pipeline import glossary as glossary_module
+from pipeline import termindex
+from pipeline.termindex import WholeWords, lower
+from strategies import HAN, MARKS, SPACES, WORDS
+from test_terms_polish import glossary_text
+
+GLOSSARY = str(Path(__file__).parent / "data" / "polish-terms.toml")
+# Patterns with every kind of character the automaton reads as a space or may confuse: a hyphen, an
+# apostrophe (straight and curly), a dot, Latin-1 and other Latin letters, Cyrillic, digits, a "?"
+# (what the encoder writes for a character beyond Latin-1), a Han character.
+ODD_TERMS = '''
+[[term]]
+zh = "甲"
+en = "Co-operation Office"
+variants = ["co operation office", "co'operation office", "five elders'", "five elders’"]
+
+[[term]]
+zh = "乙"
+en = "Café Committee"
+variants = ["cafe committee", "café", "naïve plan", "straße plan", "ﬁve plan"]
+
+[[term]]
+zh = "丙"
+en = "Kelvin Office"
+variants = ["āmir office", "москва office", "office 5", "what? office", "office中 plan", "u.s. office"]
+'''
+ODD_WORDS = ["Co-operation", "co operation", "co'operation", "Office", "office", "five", "elders'", "elders’",
+             "Café", "CAFÉ", "cafe", "Committee", "naïve", "NAÏVE", "plan", "straße", "STRASSE", "ﬁve",
+             "Āmir", "āmir", "МОСКВА", "москва", "5", "55", "what?", "what", "中", "u.s.", "U.S.", "K",
+             "\u212a", "\u0130", "ß", "_", "x", "\u00b2", "\u00aa", "-", "'", "’", "?"]
+
+
+@pytest.fixture(scope="module")
+def odd_glossary(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("glossary") / "odd.toml"
+    path.write_text(ODD_TERMS, encoding="utf-8")
+    return str(path)
+
+
+def glued(c: str) -> bool:
+    """What the stage glues to a term (``terms._is_word_char``)."""
+    return (c.isalnum() or c == "_") and c < "\u2e80"
+
+
+def plain_whole_words(keys: list[str], text: str) -> list[tuple[int, int, int]]:
+    """As the stage first found them: the plain automaton over the lower-cased text, every overlapping
+    match, then those that no word character touches."""
+    low = lower(text)
+    found = AhoCorasick(keys, matchkind=MatchKind.Standard).find_matches_as_indexes(low, overlapping=True)
+    return [(i, s, e) for i, s, e in found
+            if not (s and glued(text[s - 1])) and not (e < len(text) and glued(text[e]))]
+
+
+def fast_whole_words(keys: list[str], text: str) -> list[tuple[int, int, int]]:
+    low = lower(text)
+    found = WholeWords(keys).find(low)
+    assert all(low[s:e] == keys[i] for i, s, e in found)  # never a match the text does not spell
+    return [(i, s, e) for i, s, e in found
+            if not (s and glued(text[s - 1])) and not (e < len(text) and glued(text[e]))]
+
+
+def test_every_character_the_stage_does_not_glue_reads_as_a_space():
+    """What makes the automaton miss no match: each character beside a term that the stage accepts
+    reads as a space, whatever it lower-cases to (every code point)."""
+    for code in range(0x110000):
+        c = chr(code)
+        if not glued(c) and not (0xD800 <= code < 0xE000):
+            assert termindex._spaced(lower(c)) == b" ", repr(c)
+
+
+def _keys(glossary: str) -> list[str]:
+    return termindex.build(glossary_module.load([glossary])).keys
+
+
+def test_the_seed_gives_the_plain_matches(seed_text, odd_glossary):
+    for glossary in ("next-generation", GLOSSARY, odd_glossary):
+        keys = _keys(glossary)
+        assert fast_whole_words(keys, seed_text) == plain_whole_words(keys, seed_text)
+
+
+odd_text = st.lists(st.one_of(st.sampled_from(ODD_WORDS), st.sampled_from(WORDS), st.sampled_from(MARKS),
+                              st.sampled_from(SPACES), st.text(alphabet=HAN, min_size=1, max_size=3),
+                              st.sampled_from([" ", " ", " ", "-"])), max_size=40).map("".join)
+
+
+@given(odd_text)
+def test_generated_text_gives_the_plain_matches(text):
+    keys = _ODD_KEYS
+    assert fast_whole_words(keys, text) == plain_whole_words(keys, text)
+
+
+_ODD_KEYS: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _odd_keys(odd_glossary):
+    _ODD_KEYS[:] = _keys(odd_glossary)
+
+
+def test_a_match_that_only_reads_alike_is_dropped(odd_glossary):
+    """``co operation office`` reads as ``co-operation office`` does, but it is not what the text spells."""
+    keys = _keys(odd_glossary)
+    text = "The co-operation office and the co operation office."
+    got = [text[s:e] for _, s, e in fast_whole_words(keys, text)]
+    assert got == [text[s:e] for _, s, e in plain_whole_words(keys, text)]
+    assert "co-operation office" in got and "co operation office" in got
+
+
+# -- the whole stage with the plain code -------------------------------------------------------------
+
+
+class PlainWords(WholeWords):
+    """The automaton as the stage first ran it: every overlapping match of the lower-cased text."""
+
+    def __init__(self, keys):
+        self.keys = keys
+        self.plain = AhoCorasick(keys, matchkind=MatchKind.Standard)
+
+    def find(self, low):
+        return self.plain.find_matches_as_indexes(low, overlapping=True)
+
+
+@contextmanager
+def plain_stage():
+    with mock.patch.object(termindex, "WholeWords", PlainWords):
+        yield
+
+
+def outcome(doc):
+    return (doc.text, [c.to_dict() for c in doc.changes], [s.to_dict() for s in doc.segments],
+            [f.to_dict() for f in doc.flags])
+
+
+@pytest.fixture(scope="module")
+def pipelines(odd_glossary):
+    """Per glossary: the pipeline with the plain code, and the one as it is."""
+    glossaries = ("next-generation", GLOSSARY, odd_glossary)
+    with plain_stage():
+        plain = [Pipeline(terms=[g]) for g in glossaries]
+    return list(zip(plain, [Pipeline(terms=[g]) for g in glossaries]))
+
+
+def test_the_seed_is_cleaned_as_with_the_plain_code(seed_text, pipelines):
+    for plain, fast in pipelines:
+        assert outcome(fast.clean(seed_text)) == outcome(plain.clean(seed_text))
+
+
+@given(st.one_of(glossary_text, odd_text), st.sampled_from(range(3)))
+def test_generated_text_is_cleaned_as_with_the_plain_code(pipelines, text, which):
+    plain, fast = pipelines[which]
+    assert outcome(fast.clean(text)) == outcome(plain.clean(text))
