@@ -78,7 +78,6 @@ _STRETCH_GAP = re.compile("[" + re.escape(segment._STRETCH_GAP) + "]*")  # betwe
 _LATIN_LETTER = re.compile(f"[{LATIN}]")
 _PHRASE_START = re.compile(rf"[{LATIN}\d]")  # where a phrase can start
 _URL_MARKS = ("://", "www.", "@")  # what every URL and e-mail address holds (``typography.url_spans``)
-_URL_MARK = re.compile("|".join(re.escape(m) for m in _URL_MARKS))
 _WHITESPACE_BEFORE = regex.compile(r"(?r)\s")
 _WHITESPACE_AFTER = regex.compile(r"\s")
 _SPACES = spacing.SPACES + "\t"
@@ -164,7 +163,7 @@ class Polish:
             if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
                 continue
             if urls is None:
-                urls = _URL_MARK.search(text) is not None
+                urls = _may_hold_url(text)
             phrase = _keeps_runs(text, start, end, labels, self.fold, urls)
             if phrase is not None:
                 covered = phrase
@@ -342,6 +341,12 @@ def _common_affixes(before: str, after: str) -> tuple[int, int]:
     while q and before[len(before) - q] != " ":  # back to the end of a word
         q -= 1
     return p, q
+
+
+def _may_hold_url(text: str) -> bool:
+    """Whether one of ``_URL_MARKS`` is in the text (``in`` for each: a few times faster than one search
+    for them all, which cannot skip ahead)."""
+    return any(mark in text for mark in _URL_MARKS)
 
 
 def _space_beside(text: str, start: int, end: int) -> bool:

@@ -1,5 +1,6 @@
 """The terms stage's fast paths against the plain code they replace: each must give the same result."""
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -9,9 +10,11 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import Pipeline
+from pipeline import Pipeline, polish
 from pipeline import glossary as glossary_module
 from pipeline import termindex
+from pipeline.document import Document
+from pipeline.stages import terms
 from pipeline.termindex import WholeWords, lower
 from strategies import HAN, MARKS, SPACES, WORDS
 from test_terms_polish import glossary_text
@@ -161,3 +164,34 @@ def test_the_seed_is_cleaned_as_with_the_plain_code(seed_text, pipelines):
 def test_generated_text_is_cleaned_as_with_the_plain_code(pipelines, text, which):
     plain, fast = pipelines[which]
     assert outcome(fast.clean(text)) == outcome(plain.clean(text))
+
+
+# -- the Chinese forms in order; a URL anywhere -----------------------------------------------------
+
+
+def plain_zh_order(found):
+    return sorted(found, key=lambda h: (h[1], -h[2]))
+
+
+@given(st.lists(st.one_of(st.text(alphabet="关工委五老下一代省市", min_size=1, max_size=6), st.sampled_from(WORDS),
+                          st.sampled_from(MARKS)), max_size=30).map("".join))
+def test_chinese_forms_come_by_start_the_longest_first(text):
+    doc = Document(text)
+    sweep = terms.Sweep(doc, _NG_MATCHER, lambda rule: True)
+    found = _NG_MATCHER.zh_automaton.find_matches_as_indexes(text, overlapping=True)
+    assert sweep.zh_hits() == plain_zh_order(found)
+
+
+def test_chinese_forms_of_the_seed_come_by_start_the_longest_first(seed_text):
+    sweep = terms.Sweep(Document(seed_text), _NG_MATCHER, lambda rule: True)
+    found = _NG_MATCHER.zh_automaton.find_matches_as_indexes(seed_text, overlapping=True)
+    assert len(found) > 100 and sweep.zh_hits() == plain_zh_order(found)
+
+
+_NG_MATCHER = termindex.build(glossary_module.load(["next-generation"]))
+PLAIN_URL_MARK = re.compile("|".join(re.escape(m) for m in polish._URL_MARKS))
+
+
+@given(st.lists(st.sampled_from(["a", ":", "/", "//", "w", "ww", "www", ".", "@", " ", "中"]), max_size=20).map("".join))
+def test_a_url_mark_is_found_as_the_search_finds_it(text):
+    assert polish._may_hold_url(text) == (PLAIN_URL_MARK.search(text) is not None)

@@ -27,6 +27,7 @@ Matching (docs/terms.md has the reasons):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from typing import Callable
 
 import regex
@@ -283,7 +284,9 @@ class Sweep:
         if self._zh_hits is None:
             zh = self.m.zh_automaton
             found = zh.find_matches_as_indexes(self.doc.text, overlapping=True) if zh else []
-            self._zh_hits = sorted(found, key=lambda h: (h[1], -h[2]))
+            # By start, the longest first: the automaton gives them by end, so among those that start
+            # together the longest comes last; read backwards, a stable sort by start keeps it first.
+            self._zh_hits = sorted(reversed(found), key=itemgetter(1))
         return self._zh_hits
 
     def zh_present(self) -> set[int]:
