@@ -1,6 +1,7 @@
 """The terms stage's fast paths against the plain code they replace: each must give the same result."""
 
 import re
+from bisect import bisect_right
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -195,3 +196,28 @@ PLAIN_URL_MARK = re.compile("|".join(re.escape(m) for m in polish._URL_MARKS))
 @given(st.lists(st.sampled_from(["a", ":", "/", "//", "w", "ww", "www", ".", "@", " ", "中"]), max_size=20).map("".join))
 def test_a_url_mark_is_found_as_the_search_finds_it(text):
     assert polish._may_hold_url(text) == (PLAIN_URL_MARK.search(text) is not None)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 3)), max_size=30))
+def test_hits_come_by_start_the_longest_first(hits):
+    """Equal starts and ends keep their order (the third item tells them apart), as in one sort."""
+    assert terms._by_start_longest_first(hits) == sorted(hits, key=lambda h: (h[0], -h[1]))
+
+
+def plain_known(starts, ends, at):
+    """As the consistency check first looked a position up among the chosen forms."""
+    x = bisect_right(starts, at) - 1
+    return x >= 0 and ends[x] > at
+
+
+@given(st.lists(st.integers(0, 4), max_size=20), st.integers(0, 6))
+def test_known_forms_are_where_the_search_finds_them(gaps, tail):
+    """Chosen forms (sorted, not overlapping, some touching) from alternating gaps and lengths."""
+    spans, pos = [], 0
+    for gap, length in zip(gaps[::2], gaps[1::2]):
+        spans.append((pos + gap, pos + gap + length + 1, None))
+        pos += gap + length + 1
+    n = pos + tail
+    covered = terms._covered(spans, n)
+    starts, ends = [s for s, _, _ in spans], [e for _, e, _ in spans]
+    assert [bool(covered[at]) for at in range(n)] == [plain_known(starts, ends, at) for at in range(n)]

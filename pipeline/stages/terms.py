@@ -133,6 +133,24 @@ def _may_have_partner(text: str, s: int, e: int, vocab: frozenset[str]) -> bool:
     return False
 
 
+def _covered(spans, n: int) -> bytearray:
+    """1 at each position inside one of ``spans`` (``(start, end, ...)``), 0 elsewhere: for sorted spans
+    that do not overlap, what a search for the last span that starts at or before a position and a look
+    at its end tell (``bisect``), in one index."""
+    covered = bytearray(n)
+    for s, e, *_ in spans:
+        covered[s:e] = b"\x01" * (e - s)
+    return covered
+
+
+def _by_start_longest_first(hits: list[tuple]) -> list[tuple]:
+    """``sorted(hits, key=lambda h: (h[0], -h[1]))`` in two stable sorts by one item each (a third of the
+    time): by end, the longest first, then by start."""
+    out = sorted(hits, key=itemgetter(1), reverse=True)  # (reverse keeps the order of equal ends)
+    out.sort(key=itemgetter(0))
+    return out
+
+
 def _run_bounds(segs, seg_starts, at: int, n: int) -> tuple[int, int]:
     """The start and end of the language run that holds ``at`` (the whole text without runs)."""
     if not segs:
@@ -302,7 +320,7 @@ class Sweep:
         """Leftmost match first; at the same start the longest; weak variants only where attested."""
         chosen = []
         end = -1
-        for s, e, f in sorted(form_hits, key=lambda h: (h[0], -h[1])):
+        for s, e, f in _by_start_longest_first(form_hits):
             if s < end:
                 continue
             if f.weak and not self.domain_shown(self.m.file_of[f.term]):
@@ -353,19 +371,14 @@ class Sweep:
         """
         m = self.m
         eligible = {f.term for _, _, f in chosen} | self.zh_present()
-        starts = [s for s, _, _ in chosen]
-        ends = [e for _, e, _ in chosen]
+        covered = _covered(chosen, len(text))  # where a known form stands: one look per head or word
+        known = covered.__getitem__
         segs = self.doc.segments
         seg_starts = [g.start for g in segs]
-
-        def known(at: int) -> bool:
-            x = bisect_right(starts, at) - 1
-            return x >= 0 and ends[x] > at
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
         vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
         held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
-        x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
         for s, e, idx in head_hits:
             vocab = vocab_of.get(idx)
             if vocab is None:
@@ -373,11 +386,7 @@ class Sweep:
                 vocab_of[idx] = vocab
             if not vocab:
                 continue  # none of its terms in the document
-            if x and starts[x - 1] > s:  # (out of order: looked up)
-                x = bisect_right(starts, s)
-            while x < last and starts[x] <= s:
-                x += 1
-            if x and ends[x - 1] > s:
+            if covered[s]:
                 continue  # part of a known rendering
             if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
