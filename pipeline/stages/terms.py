@@ -377,17 +377,13 @@ class Sweep:
         seg_starts = [g.start for g in segs]
 
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
-        vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
+        # Per head: the words of its eligible terms (none: none of its terms is in the document).
+        vocab_of = {idx: frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
+                    for idx in {idx for _, _, idx in head_hits}}
         held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
-        for s, e, idx in head_hits:
-            vocab = vocab_of.get(idx)
-            if vocab is None:
-                vocab = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
-                vocab_of[idx] = vocab
-            if not vocab:
-                continue  # none of its terms in the document
-            if covered[s]:
-                continue  # part of a known rendering
+        # (The heads with such words that are not part of a known rendering, picked in one pass.)
+        for s, e, idx in [h for h in head_hits if vocab_of[h[2]] and not covered[h[0]]]:
+            vocab = vocab_of[idx]
             if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = _run_bounds(segs, seg_starts, s, len(text))
