@@ -198,7 +198,7 @@ class Sweep:
         text = doc.text
         low = lower(text)
         raw = self.m.automaton.find(low)
-        form_hits, head_hits = self.hits(text, raw, heads=True)
+        form_hits, head_hits = self.hits(text, raw, heads=True, latin1_checked=True)
         # The files whose domain the document shows by a strong variant (weak variants need one).
         self.attested = {m.file_of[f.term] for _, _, f in form_hits
                          if f.rule == "term-variant" and not f.weak}
@@ -251,9 +251,11 @@ class Sweep:
                     raw.append((qi, s, s + len(q)))
         return raw
 
-    def hits(self, text: str, raw, heads: bool = False):
+    def hits(self, text: str, raw, heads: bool = False, latin1_checked: bool = False):
         """The automaton's matches ``(pattern, start, end)`` that are whole words inside English runs
-        and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``."""
+        and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``.
+        ``latin1_checked``: the matches come from ``WholeWords.find``, which gives none with a Latin-1
+        letter or digit beside it; only the characters beyond Latin-1 are left to look at."""
         m = self.m
         forms, head_terms = m.forms, m.heads
         # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam"; flags
@@ -267,14 +269,15 @@ class Sweep:
         k = 0  # the run that holds the end of the match (the automaton gives matches by their end)
         n = len(text)
         form_hits, head_hits = [], []
+        wide = "\xff" if latin1_checked else ""  # (every character is above "")
         for idx, s, e in raw:
             if s:
                 c = text[s - 1]
-                if (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
+                if c > wide and (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
                     continue
             if e < n:
                 c = text[e]
-                if (c.isalnum() or c == "_") and c < "\u2e80":
+                if c > wide and (c.isalnum() or c == "_") and c < "\u2e80":
                     continue
             if starts:  # the whole match in one English run
                 if starts[k] > e - 1:  # (out of order: looked up)
