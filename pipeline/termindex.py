@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation, MatchKind
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, MatchKind
 
 from .glossary import Glossary
 from .inflect import head_index, pluralize

@@ -99,18 +99,14 @@ odd_text = st.lists(st.one_of(st.sampled_from(ODD_WORDS), st.sampled_from(WORDS)
                               st.sampled_from([" ", " ", " ", "-"])), max_size=40).map("".join)
 
 
+@pytest.fixture(scope="module")
+def odd_keys(odd_glossary) -> list[str]:
+    return _keys(odd_glossary)
+
+
 @given(odd_text)
-def test_generated_text_gives_the_plain_matches(text):
-    keys = _ODD_KEYS
-    assert fast_whole_words(keys, text) == plain_whole_words(keys, text)
-
-
-_ODD_KEYS: list[str] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _odd_keys(odd_glossary):
-    _ODD_KEYS[:] = _keys(odd_glossary)
+def test_generated_text_gives_the_plain_matches(odd_keys, text):
+    assert fast_whole_words(odd_keys, text) == plain_whole_words(odd_keys, text)
 
 
 def test_a_match_that_only_reads_alike_is_dropped(odd_glossary):
@@ -187,6 +183,9 @@ def test_generated_text_is_cleaned_as_with_the_plain_code(pipelines, text, which
 # -- the Chinese forms in order; a URL anywhere -----------------------------------------------------
 
 
+_NG_MATCHER = termindex.build(glossary_module.load(["next-generation"]))
+
+
 def plain_zh_order(found):
     return sorted(found, key=lambda h: (h[1], -h[2]))
 
@@ -206,7 +205,6 @@ def test_chinese_forms_of_the_seed_come_by_start_the_longest_first(seed_text):
     assert len(found) > 100 and sweep.zh_hits() == plain_zh_order(found)
 
 
-_NG_MATCHER = termindex.build(glossary_module.load(["next-generation"]))
 PLAIN_URL_MARK = re.compile("|".join(re.escape(m) for m in polish._URL_MARKS))
 
 
@@ -238,3 +236,33 @@ def test_known_forms_are_where_the_search_finds_them(gaps, tail):
     covered = terms._covered(spans, n)
     starts, ends = [s for s, _, _ in spans], [e for _, e, _ in spans]
     assert [bool(covered[at]) for at in range(n)] == [plain_known(starts, ends, at) for at in range(n)]
+
+
+class PlainCovered:
+    """The known forms looked up as the consistency check first did, with a search per position."""
+
+    def __init__(self, spans, n):
+        self.starts, self.ends = [s for s, _, _ in spans], [e for _, e, _ in spans]
+
+    def __getitem__(self, at):
+        return plain_known(self.starts, self.ends, at)
+
+
+def flags_with_plain_lookups(pipeline, text):
+    with mock.patch.object(terms, "_covered", PlainCovered):
+        return outcome(pipeline.clean(text))
+
+
+def test_the_seed_is_flagged_as_with_plain_lookups(seed_text, pipelines):
+    flagged = 0
+    for _, fast in pipelines:
+        doc = fast.clean(seed_text)
+        assert outcome(doc) == flags_with_plain_lookups(fast, seed_text)
+        flagged += sum(f.rule == "term-inconsistent" for f in doc.flags)
+    assert flagged
+
+
+@given(st.one_of(glossary_text, odd_text), st.sampled_from(range(3)))
+def test_generated_text_is_flagged_as_with_plain_lookups(pipelines, text, which):
+    _, fast = pipelines[which]
+    assert outcome(fast.clean(text)) == flags_with_plain_lookups(fast, text)
