@@ -266,3 +266,10 @@ def test_the_seed_is_flagged_as_with_plain_lookups(seed_text, pipelines):
 def test_generated_text_is_flagged_as_with_plain_lookups(pipelines, text, which):
     _, fast = pipelines[which]
     assert outcome(fast.clean(text)) == flags_with_plain_lookups(fast, text)
+
+
+@given(st.lists(st.sampled_from(["Five", "elders", "ELDERS", "'", "’", "s", "S", " ", "İ", "Σ"]), max_size=8).map("".join))
+def test_a_repair_is_looked_up_as_written_out(repaired):
+    """The remembered form of a repair's text is the one worked out each time."""
+    assert terms._bare(repaired) == terms._without_possessive(lower(repaired))
+    assert terms._bare(repaired) == terms._without_possessive(lower(repaired))  # (remembered now)

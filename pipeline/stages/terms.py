@@ -27,6 +27,7 @@ Matching (docs/terms.md has the reasons):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
 
@@ -99,6 +100,12 @@ def _without_possessive(text: str) -> str:
         if text.endswith(mark):
             return text[: -len(mark)]
     return text
+
+
+@lru_cache(maxsize=4096)  # a document repeats its repairs: the same few texts, again and again
+def _bare(repaired: str) -> str:
+    """What a repair wrote, as its canonical form is looked up: lower case, without a possessive."""
+    return _without_possessive(lower(repaired))
 
 
 def _may_have_partner(text: str, s: int, e: int, vocab: frozenset[str]) -> bool:
@@ -232,7 +239,7 @@ class Sweep:
         m = self.m
         raw = []
         for c in changes:
-            form = _without_possessive(lower(c.after))
+            form = _bare(c.after)
             tables = m.around.get(form)
             if tables is None:
                 continue
