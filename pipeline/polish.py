@@ -42,6 +42,7 @@ from .document import Document, Edit, PositionMap, Segment, edits_before, merge_
 from .options import Options
 from .registry import PARAGRAPH, STAGES, context
 from .stages import punctuation, segment, spacing, spam, structure
+from .stages.variant import may_hold_urls
 from .script_classes import LATIN
 from .spam import detector_for
 from .stream import boundary
@@ -163,7 +164,7 @@ class Polish:
             if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
                 continue
             if urls is None:
-                urls = _may_hold_url(text)
+                urls = may_hold_urls(text)  # (one of ``_URL_MARKS``: five times faster than one search for them all)
             phrase = _keeps_runs(text, start, end, labels, self.fold, urls)
             if phrase is not None:
                 covered = phrase
@@ -341,12 +342,6 @@ def _common_affixes(before: str, after: str) -> tuple[int, int]:
     while q and before[len(before) - q] != " ":  # back to the end of a word
         q -= 1
     return p, q
-
-
-def _may_hold_url(text: str) -> bool:
-    """Whether one of ``_URL_MARKS`` is in the text (``in`` for each: a few times faster than one search
-    for them all, which cannot skip ahead)."""
-    return any(mark in text for mark in _URL_MARKS)
 
 
 def _space_beside(text: str, start: int, end: int) -> bool:

@@ -210,7 +210,8 @@ PLAIN_URL_MARK = re.compile("|".join(re.escape(m) for m in polish._URL_MARKS))
 
 @given(st.lists(st.sampled_from(["a", ":", "/", "//", "w", "ww", "www", ".", "@", " ", "中"]), max_size=20).map("".join))
 def test_a_url_mark_is_found_as_the_search_finds_it(text):
-    assert polish._may_hold_url(text) == (PLAIN_URL_MARK.search(text) is not None)
+    """The polish asks ``variant.may_hold_urls`` whether the text holds one of its URL marks."""
+    assert polish.may_hold_urls(text) == (PLAIN_URL_MARK.search(text) is not None)
 
 
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 3)), max_size=30))
