@@ -42,6 +42,7 @@ from .document import Document, Edit, PositionMap, Segment, edits_before, merge_
 from .options import Options
 from .registry import PARAGRAPH, STAGES, context
 from .stages import punctuation, segment, spacing, spam, structure
+from .stages.variant import may_hold_urls
 from .script_classes import LATIN
 from .spam import detector_for
 from .stream import boundary
@@ -78,7 +79,6 @@ _STRETCH_GAP = re.compile("[" + re.escape(segment._STRETCH_GAP) + "]*")  # betwe
 _LATIN_LETTER = re.compile(f"[{LATIN}]")
 _PHRASE_START = re.compile(rf"[{LATIN}\d]")  # where a phrase can start
 _URL_MARKS = ("://", "www.", "@")  # what every URL and e-mail address holds (``typography.url_spans``)
-_URL_MARK = re.compile("|".join(re.escape(m) for m in _URL_MARKS))
 _WHITESPACE_BEFORE = regex.compile(r"(?r)\s")
 _WHITESPACE_AFTER = regex.compile(r"\s")
 _SPACES = spacing.SPACES + "\t"
@@ -164,7 +164,7 @@ class Polish:
             if labels is None or end <= covered or (english and labels.at(start) == labels.at(end - 1) == "e"):
                 continue
             if urls is None:
-                urls = _URL_MARK.search(text) is not None
+                urls = may_hold_urls(text)  # (one of ``_URL_MARKS``: five times faster than one search for them all)
             phrase = _keeps_runs(text, start, end, labels, self.fold, urls)
             if phrase is not None:
                 covered = phrase

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-from ahocorasick_rs import AhoCorasick, MatchKind
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, MatchKind
 
 from .glossary import Glossary
 from .inflect import head_index, pluralize
@@ -23,6 +23,42 @@ _TOKEN = regex.compile(WORD)
 # Letters and digits only: how a repair's neighbour is looked up (see _compositions).
 PLAIN = r"[\p{Latin}\p{N}]+"
 _PLAIN_TOKEN = regex.compile(PLAIN)
+# How the automaton reads the lower-cased text (``WholeWords``): one byte per character, Latin-1 as it
+# is, but every character that is not a letter, a digit or ``_`` as a space (those beyond Latin-1 are
+# ``?`` to the encoder first, so a space too).
+_WORD_BYTES = bytes(i if (chr(i).isalnum() or chr(i) == "_") else 0x20 for i in range(256))
+
+
+def _spaced(text: str) -> bytes:
+    return text.encode("latin-1", "replace").translate(_WORD_BYTES)
+
+
+class WholeWords:
+    """The patterns where no letter or digit touches them, found by one automaton pass.
+
+    Each pattern goes into the automaton between two spaces, and the text is read as ``_spaced`` reads
+    it, with a space before and after it: a pattern is then found only where the characters beside it
+    read as spaces, which every character the stage does not glue to a word does (``terms.hits`` keeps
+    its own check, for the letters beyond Latin-1 that are read as spaces here). Most of the matches
+    inside words (``office`` in ``officer``) never leave the automaton, and it reads one byte per
+    character instead of the text's UTF-8. A pattern with a character that reads as a space (a space, a
+    hyphen, anything beyond Latin-1) may be found where another such character stands: such a match is
+    checked against the text. tests/test_terms_fast.py compares it with the plain automaton."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        # A pattern of letters and digits alone is found only where the text spells it.
+        self.exact = [b" " not in _spaced(k) for k in keys]
+        self.automaton = BytesAhoCorasick([b" " + _spaced(k) + b" " for k in keys], matchkind=MatchKind.Standard)
+
+    def find(self, low: str) -> list[tuple[int, int, int]]:
+        """Every match ``(pattern, start, end)`` in ``low`` (the text lower-cased, ``lower``) with no
+        Latin-1 letter or digit beside it, by end (as the plain automaton gives them, overlapping)."""
+        keys, exact = self.keys, self.exact
+        found = self.automaton.find_matches_as_indexes(b" " + _spaced(low) + b" ", overlapping=True)
+        # (A match in the padded text starts at the space before the pattern: one before its start in
+        # ``low``, which the leading space makes up for; it ends after the space after it.)
+        return [(i, s, e - 2) for i, s, e in found if exact[i] or low[s:e - 2] == keys[i]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +74,7 @@ class Matcher:
     """The glossary compiled for matching: built once in ``setup``."""
 
     glossary: Glossary
-    automaton: AhoCorasick
+    automaton: WholeWords | None
     forms: list[Form | None]  # per pattern: the form it spells, if it is one
     heads: list[tuple[int, ...]]  # per pattern: the terms whose head noun it is
     pairs: dict[tuple[int, str], tuple[int, ...]]  # (head pattern, content word) -> terms with both
@@ -132,7 +168,7 @@ def build(glossary: Glossary) -> Matcher:
                 add(derived, Form(i, plural, "term-variant", weak))
                 all_forms[i].append(derived)
     keys = sorted(slots, key=slots.get)
-    automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
+    automaton = WholeWords(keys) if keys else None
     zh_keys: dict[str, int] = {}
     for i, t in enumerate(terms):
         for zh in (t.zh, *t.zh_variants):

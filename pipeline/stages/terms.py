@@ -27,6 +27,8 @@ Matching (docs/terms.md has the reasons):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from operator import itemgetter
 from typing import Callable
 
 import regex
@@ -100,6 +102,12 @@ def _without_possessive(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # a document repeats its repairs: the same few texts, again and again
+def _bare(repaired: str) -> str:
+    """What a repair wrote, as its canonical form is looked up: lower case, without a possessive."""
+    return _without_possessive(lower(repaired))
+
+
 def _may_have_partner(text: str, s: int, e: int, vocab: frozenset[str]) -> bool:
     """A quick look with string methods before the careful one: is the nearest content word before
     the head, or the one after a preposition that follows it, one of ``vocab``? (True when unsure.)"""
@@ -130,6 +138,24 @@ def _may_have_partner(text: str, s: int, e: int, vocab: frozenset[str]) -> bool:
             return i > 0 and word_key(word) in vocab
         p = k if k > 0 else p + 32
     return False
+
+
+def _covered(spans, n: int) -> bytearray:
+    """1 at each position inside one of ``spans`` (``(start, end, ...)``), 0 elsewhere: for sorted spans
+    that do not overlap, what a search for the last span that starts at or before a position and a look
+    at its end tell (``bisect``), in one index."""
+    covered = bytearray(n)
+    for s, e, *_ in spans:
+        covered[s:e] = b"\x01" * (e - s)
+    return covered
+
+
+def _by_start_longest_first(hits: list[tuple]) -> list[tuple]:
+    """``sorted(hits, key=lambda h: (h[0], -h[1]))`` in two stable sorts by one item each (a third of the
+    time): by end, the longest first, then by start."""
+    out = sorted(hits, key=itemgetter(1), reverse=True)  # (reverse keeps the order of equal ends)
+    out.sort(key=itemgetter(0))
+    return out
 
 
 def _run_bounds(segs, seg_starts, at: int, n: int) -> tuple[int, int]:
@@ -178,8 +204,8 @@ class Sweep:
             return False
         text = doc.text
         low = lower(text)
-        raw = self.m.automaton.find_matches_as_indexes(low, overlapping=True)
-        form_hits, head_hits = self.hits(text, raw, heads=True)
+        raw = self.m.automaton.find(low)
+        form_hits, head_hits = self.hits(text, raw, heads=True, latin1_checked=True)
         # The files whose domain the document shows by a strong variant (weak variants need one).
         self.attested = {m.file_of[f.term] for _, _, f in form_hits
                          if f.rule == "term-variant" and not f.weak}
@@ -213,7 +239,7 @@ class Sweep:
         m = self.m
         raw = []
         for c in changes:
-            form = _without_possessive(lower(c.after))
+            form = _bare(c.after)
             tables = m.around.get(form)
             if tables is None:
                 continue
@@ -232,9 +258,11 @@ class Sweep:
                     raw.append((qi, s, s + len(q)))
         return raw
 
-    def hits(self, text: str, raw, heads: bool = False):
+    def hits(self, text: str, raw, heads: bool = False, latin1_checked: bool = False):
         """The automaton's matches ``(pattern, start, end)`` that are whole words inside English runs
-        and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``."""
+        and outside spam: ``(start, end, form)`` and, if asked, head words ``(start, end, pattern)``.
+        ``latin1_checked``: the matches come from ``WholeWords.find``, which gives none with a Latin-1
+        letter or digit beside it; only the characters beyond Latin-1 are left to look at."""
         m = self.m
         forms, head_terms = m.forms, m.heads
         # The spam stage marks what it leaves in place (flag mode) with flags of stage "spam"; flags
@@ -248,14 +276,15 @@ class Sweep:
         k = 0  # the run that holds the end of the match (the automaton gives matches by their end)
         n = len(text)
         form_hits, head_hits = [], []
+        wide = "\xff" if latin1_checked else ""  # (every character is above "")
         for idx, s, e in raw:
             if s:
                 c = text[s - 1]
-                if (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
+                if c > wide and (c.isalnum() or c == "_") and c < "\u2e80":  # glued to a Latin word
                     continue
             if e < n:
                 c = text[e]
-                if (c.isalnum() or c == "_") and c < "\u2e80":
+                if c > wide and (c.isalnum() or c == "_") and c < "\u2e80":
                     continue
             if starts:  # the whole match in one English run
                 if starts[k] > e - 1:  # (out of order: looked up)
@@ -283,7 +312,9 @@ class Sweep:
         if self._zh_hits is None:
             zh = self.m.zh_automaton
             found = zh.find_matches_as_indexes(self.doc.text, overlapping=True) if zh else []
-            self._zh_hits = sorted(found, key=lambda h: (h[1], -h[2]))
+            # By start, the longest first: the automaton gives them by end, so among those that start
+            # together the longest comes last; read backwards, a stable sort by start keeps it first.
+            self._zh_hits = sorted(reversed(found), key=itemgetter(1))
         return self._zh_hits
 
     def zh_present(self) -> set[int]:
@@ -299,7 +330,7 @@ class Sweep:
         """Leftmost match first; at the same start the longest; weak variants only where attested."""
         chosen = []
         end = -1
-        for s, e, f in sorted(form_hits, key=lambda h: (h[0], -h[1])):
+        for s, e, f in _by_start_longest_first(form_hits):
             if s < end:
                 continue
             if f.weak and not self.domain_shown(self.m.file_of[f.term]):
@@ -350,32 +381,19 @@ class Sweep:
         """
         m = self.m
         eligible = {f.term for _, _, f in chosen} | self.zh_present()
-        starts = [s for s, _, _ in chosen]
-        ends = [e for _, e, _ in chosen]
+        covered = _covered(chosen, len(text))  # where a known form stands: one look per head or word
+        known = covered.__getitem__
         segs = self.doc.segments
         seg_starts = [g.start for g in segs]
 
-        def known(at: int) -> bool:
-            x = bisect_right(starts, at) - 1
-            return x >= 0 and ends[x] > at
-
         found: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {}
-        vocab_of: dict[int, frozenset[str]] = {}  # per head: the words of its eligible terms
+        # Per head: the words of its eligible terms (none: none of its terms is in the document).
+        vocab_of = {idx: frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
+                    for idx in {idx for _, _, idx in head_hits}}
         held_pairs: dict[tuple[int, str], tuple[int, ...]] = {}  # ``m.pairs`` of the eligible terms
-        x, last = 0, len(starts)  # the known forms that start before the head (heads come in order)
-        for s, e, idx in head_hits:
-            vocab = vocab_of.get(idx)
-            if vocab is None:
-                vocab = frozenset().union(*(m.vocab[t] for t in m.heads[idx] if t in eligible))
-                vocab_of[idx] = vocab
-            if not vocab:
-                continue  # none of its terms in the document
-            if x and starts[x - 1] > s:  # (out of order: looked up)
-                x = bisect_right(starts, s)
-            while x < last and starts[x] <= s:
-                x += 1
-            if x and ends[x - 1] > s:
-                continue  # part of a known rendering
+        # (The heads with such words that are not part of a known rendering, picked in one pass.)
+        for s, e, idx in [h for h in head_hits if vocab_of[h[2]] and not covered[h[0]]]:
+            vocab = vocab_of[idx]
             if not _may_have_partner(text, s, e, vocab):
                 continue  # no word of its terms beside it
             lo, hi = _run_bounds(segs, seg_starts, s, len(text))
