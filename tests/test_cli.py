@@ -180,3 +180,26 @@ def test_the_command_line_ends_without_tearing_python_down_but_like_sys_exit(tmp
     message = subprocess.run([sys.executable, "-c", "from pipeline.cli import exit_without_teardown\n"
                               "exit_without_teardown('a message')"], capture_output=True, timeout=60)
     assert message.returncode == 1 and message.stderr == b"a message\n"
+
+
+def test_a_plain_text_run_does_not_import_the_builders_of_the_other_formats(tmp_path):
+    """pipeline/bilingual.py and lxml (about 10 ms of a start) are imported by the runs that write their
+    formats."""
+    import sys
+
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print(sorted(m for m in sys.modules if m.split('.')[0] == 'lxml'\n"
+              "                                     or m == 'pipeline.bilingual')))\n"
+              "from pipeline.cli import main\n"
+              "sys.argv = ['duet'] + sys.argv[1:]\n"
+              "main()\n")
+
+    def imported(*args):
+        r = subprocess.run([sys.executable, "-c", script, "clean", *map(str, args)], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.splitlines()[-1]
+
+    assert imported(SEED, "-o", tmp_path / "text") == "[]"
+    assert "'pipeline.bilingual'" in imported(SEED, "-o", tmp_path / "tmx", "--format", "tmx")
+    assert '<tmx version="1.4">' in (tmp_path / "tmx" / "gov-report-2023.tmx").read_text(encoding="utf-8")
