@@ -134,14 +134,21 @@ def run_pool(options: Options, work: Work, settings: Settings, workers: int,
 
 def _pool_pass(options: Options, queue: Iterator[list[tuple[int, Job]]], settings: Settings, workers: int,
                pending: dict) -> Results:
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     window = workers * 2
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(options,)) as pool:
         try:
             while True:
                 for chunk in queue:
-                    pending[pool.submit(_work, chunk, settings)] = chunk
+                    try:
+                        pending[pool.submit(_work, chunk, settings)] = chunk
+                    except BrokenProcessPool:
+                        # The pool broke as the chunk was handed out (a worker died a moment before its
+                        # files failed): the chunk is cleaned again with the others, not lost.
+                        pending[Future()] = chunk
+                        raise
                     if len(pending) >= window:
                         break
                 if not pending:
