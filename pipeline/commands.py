@@ -200,6 +200,10 @@ def _run(p: Plan, check: bool, stdout: TextIO, stderr: TextIO) -> int:
                 problem = _save(manifest)
                 if problem is not None:
                     manifest_problems.append(problem)
+        if not interrupted:  # a file no engine gave back fails, and says so: it is never left out
+            for index, job in todo:
+                results.setdefault(index, Outcome(job.source, ok=False, error="internal error (please report "
+                                                  "it): no result came back for this file"))
         writer.flush()
         for problem in manifest_problems:
             _err(problem, stderr)

@@ -369,6 +369,24 @@ def test_a_chunk_handed_out_as_the_pool_breaks_is_not_lost(src, tmp_path, monkey
     assert len(tree(tmp_path / "out")) == 6
 
 
+def test_a_file_no_engine_gives_back_fails_and_says_so(src, tmp_path, monkeypatch):
+    """Whatever goes wrong in an engine, a file is never silently left out of the results, the report and
+    the summary (the results are written in input order: one missing held back every later one)."""
+    import pipeline.commands as commands
+
+    real = commands._engine
+
+    def loses_the_first(p, todo, stdout):
+        return (item for item in real(p, todo, stdout) if item[0] != 0)
+
+    monkeypatch.setattr(commands, "_engine", loses_the_first)
+    code, _, err = run(src, output=tmp_path / "out", report=tmp_path / "r.jsonl", jobs=1)
+    assert code == 3
+    assert f"{src / 'good1.txt'}: internal error (please report it): no result came back for this file" in err
+    assert "2 files: 1 cleaned, 1 failed" in err
+    assert len((tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
 def test_the_cli_exit_codes(src, tmp_path):
     """Through the real command line: 0 with warnings only, 3 when a file failed."""
     (src / "empty.txt").write_bytes(b"")
