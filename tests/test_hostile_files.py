@@ -347,8 +347,8 @@ def test_a_worker_that_dies_fails_only_its_file(src, tmp_path, monkeypatch, more
 
 def test_a_chunk_handed_out_as_the_pool_breaks_is_not_lost(src, tmp_path, monkeypatch):
     """The pool can break between two hand-outs: a worker died, and its files have not failed yet when
-    the next chunk is handed out. That chunk is cleaned again with the others, not lost (once in about
-    thirty full test runs, the dying-worker test above lost a file this way)."""
+    the next chunk is handed out. That chunk is cleaned again with the others, not lost (the likely cause
+    of the dying-worker test above failing once in about thirty full test runs)."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
