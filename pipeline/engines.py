@@ -68,7 +68,8 @@ def _work(chunk: list[tuple[int, Job]], settings: Settings) -> list[tuple[int, O
     from .batch import process
 
     assert _WORKER_PIPELINE is not None
-    return [(index, process(_WORKER_PIPELINE, job, **settings.kwargs())) for index, job in chunk]
+    kwargs = settings.kwargs()
+    return [(index, process(_WORKER_PIPELINE, job, **kwargs)) for index, job in chunk]
 
 
 # A task sent to a worker is a few files: sending one costs the collecting process about half a
@@ -218,8 +219,8 @@ def dask_task(options: Options, chunk: list[tuple[int, Job, bytes | None]],
     on the bytes sent along."""
     from .batch import process
 
-    pipeline = _dask_pipeline(options)
-    return [(index, process(pipeline, job, data=data, **settings.kwargs())) for index, job, data in chunk]
+    pipeline, kwargs = _dask_pipeline(options), settings.kwargs()
+    return [(index, process(pipeline, job, data=data, **kwargs)) for index, job, data in chunk]
 
 
 def run_dask(options: Options, work: Work, settings: Settings, *, scheduler: str | None, workers: int,
